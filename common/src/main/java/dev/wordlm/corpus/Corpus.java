@@ -1,0 +1,156 @@
+package dev.wordlm.corpus;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A tokenized corpus: {@code train.txt}, {@code valid.txt} and {@code test.txt} of one directory, with the
+ * reference's {@code data.py} semantics: whitespace-separated words, {@code <eos>} at the end of every line, one
+ * vocabulary over the three files in order of first appearance.
+ *
+ * @param fingerprint sha256 over the three files' bytes (train, valid, test), so a checkpoint can name its data
+ */
+public record Corpus(Vocabulary vocabulary, int[] train, int[] valid, int[] test, String fingerprint) {
+
+    public static final String[] SPLITS = {"train.txt", "valid.txt", "test.txt"};
+
+    public static Corpus load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CorpusException("corpus directory " + dir + " does not exist (it must hold train.txt, valid.txt, test.txt)");
+        }
+        MessageDigest sha = sha256();
+        Vocabulary.Builder vocab = new Vocabulary.Builder();
+        int[][] ids = new int[3][];
+        for (int s = 0; s < 3; s++) {
+            Path file = dir.resolve(SPLITS[s]);
+            byte[] bytes = read(file);
+            sha.update(bytes);
+            ids[s] = tokenize(file, decode(file, bytes), vocab);
+        }
+        return new Corpus(vocab.build(), ids[0], ids[1], ids[2], HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** Maps text to ids with a fixed vocabulary, as the data was mapped in training; unknown words are an error. */
+    public static int[] encode(String text, Vocabulary vocabulary) {
+        IntList out = new IntList(Math.max(16, text.length() / 5));
+        int eos = vocabulary.id(Vocabulary.EOS);
+        forEachToken(text, word -> {
+            int id = word == null ? eos : vocabulary.id(word);
+            if (id < 0) {
+                throw new IllegalArgumentException("word '" + word + "' is not in the model's vocabulary");
+            }
+            out.add(id);
+        });
+        return out.toArray();
+    }
+
+    public int vocabSize() {
+        return vocabulary.size();
+    }
+
+    private static int[] tokenize(Path file, CharSequence text, Vocabulary.Builder vocab) {
+        IntList out = new IntList(Math.max(16, text.length() / 5));
+        forEachToken(text, word -> out.add(vocab.add(word == null ? Vocabulary.EOS : word)));
+        if (out.size() == 0) {
+            throw new CorpusException(file + " is empty: each split needs at least one line of text");
+        }
+        return out.toArray();
+    }
+
+    /** Calls {@code sink} with each word, and with {@code null} at each line end (the {@code <eos>} token). */
+    static void forEachToken(CharSequence text, java.util.function.Consumer<String> sink) {
+        int n = text.length();
+        int start = -1;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                if (start >= 0) {
+                    sink.accept(text.subSequence(start, i).toString());
+                    start = -1;
+                }
+                sink.accept(null);
+            } else if (Character.isWhitespace(c)) {
+                if (start >= 0) {
+                    sink.accept(text.subSequence(start, i).toString());
+                    start = -1;
+                }
+            } else {
+                if (start < 0) {
+                    start = i;
+                }
+            }
+        }
+        if (start >= 0) {
+            sink.accept(text.subSequence(start, n).toString());
+        }
+        // A last line without a trailing newline still ends with <eos>, as Python's line iteration gives it.
+        if (n > 0 && text.charAt(n - 1) != '\n') {
+            sink.accept(null);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CorpusException("missing corpus file " + file + " (a corpus directory holds train.txt, valid.txt, test.txt)");
+        } catch (IOException e) {
+            throw new CorpusException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CharBuffer decode(Path file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return decoder.decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw new CorpusException(file + " is not valid UTF-8 text (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    /** A growable int array, to avoid boxing a million tokens. */
+    static final class IntList {
+        private int[] a;
+        private int n;
+
+        IntList(int capacity) {
+            a = new int[capacity];
+        }
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, a.length * 2);
+            }
+            a[n++] = v;
+        }
+
+        int size() {
+            return n;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+}

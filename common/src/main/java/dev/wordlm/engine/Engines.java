@@ -1,0 +1,57 @@
+package dev.wordlm.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/**
+ * Starts DJL's PyTorch engine the way this project needs it: offline (natives come from the Maven jars, a
+ * missing native is an error at once instead of a download), no usage tracking, a fixed number of threads.
+ */
+public final class Engines {
+    /** System property with the number of intra-op threads; unset = PyTorch's default (one per core). */
+    public static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
+    private Engines() {
+    }
+
+    /** The PyTorch engine; call before any other DJL use so the properties below take effect. */
+    public static Engine pytorch() {
+        setDefault("ai.djl.offline", "true");
+        setDefault("OPT_OUT_TRACKING", "true");
+        setDefault("ai.djl.default_engine", "PyTorch");
+        // One inter-op thread: the model's ops run one after another, so more only add contention.
+        setDefault("ai.djl.pytorch.num_interop_threads", "1");
+        return Engine.getEngine("PyTorch");
+    }
+
+    /** Sets the intra-op thread count; only effective before the engine first starts. */
+    public static void threads(int n) {
+        if (n > 0) {
+            System.setProperty(THREADS_PROPERTY, Integer.toString(n));
+        }
+    }
+
+    /** The device to compute on: a GPU when asked for (an error if none is visible), else the CPU. */
+    public static Device device(boolean cuda) {
+        Engine engine = pytorch();
+        if (!cuda) {
+            return Device.cpu();
+        }
+        if (engine.getGpuCount() < 1) {
+            throw new IllegalStateException("--cuda was given but no CUDA GPU is visible to PyTorch "
+                    + "(is this a CUDA build? run with -Pcuda natives, and check nvidia-smi)");
+        }
+        return Device.gpu();
+    }
+
+    /** True when PyTorch sees at least one CUDA GPU. */
+    public static boolean gpuAvailable() {
+        return pytorch().getGpuCount() > 0;
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null && System.getenv(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.wordlm.events;
+
+/** Kafka topic names shared by the trainer and the generator. Every record is keyed by run id. */
+public final class Topics {
+    public static final String TRAINING_REQUESTS = "training-requests";
+    public static final String EPOCH_METRICS = "epoch-metrics";
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String RUN_STATUS = "run-status";
+
+    private Topics() {
+    }
+}

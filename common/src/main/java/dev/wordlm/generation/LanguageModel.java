@@ -1,0 +1,270 @@
+package dev.wordlm.generation;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.wordlm.checkpoint.Checkpoint;
+import dev.wordlm.corpus.Vocabulary;
+import dev.wordlm.engine.Autograd;
+import dev.wordlm.engine.Engines;
+import dev.wordlm.model.ModelType;
+import dev.wordlm.model.RnnLanguageModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A checkpoint loaded for inference: streaming generation ({@code generate.py}) and scoring (perplexity of a
+ * text). Safe to use from many threads at once; each {@link Generation} is used by one thread at a time.
+ *
+ * <p>Reference counted, so a server can swap models under load: {@link #retain()} before a request and
+ * {@link #release()} after it; {@link #close()} frees the native memory once the last request has released.
+ */
+public final class LanguageModel implements AutoCloseable {
+    private static final int SCORE_CHUNK = 256;
+
+    private final Checkpoint.Info info;
+    private final NDManager root;
+    private final RnnLanguageModel model;
+    private final StepCell cell;
+    private final int unknownId;
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    private LanguageModel(Checkpoint checkpoint, Device device) {
+        this.info = checkpoint.info();
+        this.root = NDManager.newBaseManager(device);
+        try {
+            this.model = checkpoint.toModel(root, device);
+            this.cell = new StepCell(model);
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
+        this.unknownId = info.vocabulary().id("<unk>");
+    }
+
+    public static LanguageModel load(Path file, Device device) {
+        Engines.pytorch();
+        return new LanguageModel(Checkpoint.load(file), device);
+    }
+
+    public static LanguageModel load(Checkpoint checkpoint, Device device) {
+        Engines.pytorch();
+        return new LanguageModel(checkpoint, device);
+    }
+
+    public Checkpoint.Info info() {
+        return info;
+    }
+
+    public Vocabulary vocabulary() {
+        return info.vocabulary();
+    }
+
+    /** Takes a reference for one request; false if the model is already closed (use another one). */
+    public boolean retain() {
+        while (true) {
+            int n = references.get();
+            if (n <= 0) {
+                return false;
+            }
+            if (references.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a reference back; the last one frees the native memory. */
+    public void release() {
+        if (references.decrementAndGet() == 0) {
+            cell.close();
+            root.close();
+        }
+    }
+
+    /** Drops the owner's reference: the model is freed now, or when its last request releases it. */
+    @Override
+    public void close() {
+        release();
+    }
+
+    /** Generates {@code request.words()} words, one per {@code next()}, conditioned on the prompt if any. */
+    public Generation generate(GenerationRequest request) {
+        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
+        Sampler sampler = new Sampler(request.temperature(), request.topK(), request.topP(), seed);
+        return new Generation(request, sampler);
+    }
+
+    /**
+     * Perplexity of a text under this model: tokens as in the corpus ({@code <eos>} at each line end), each
+     * predicted from the ones before it, starting from a zero state. Unknown words count as {@code <unk>} when the
+     * vocabulary has it, and are an error otherwise.
+     */
+    public ScoreResult score(String text) {
+        long[] ids = encode(text, true);
+        if (ids.length < 2) {
+            throw new IllegalArgumentException("text: need at least two tokens to score (a line end counts as one)");
+        }
+        int unknown = 0;
+        for (long id : ids) {
+            if (id == unknownId && unknownId >= 0) {
+                unknown++;
+            }
+        }
+        Autograd.record(false);
+        double total = 0;
+        try (NDManager m = root.newSubManager()) {
+            NDList state = model.initialState(m, 1);
+            for (int i = 0; i < ids.length - 1; i += SCORE_CHUNK) {
+                int len = Math.min(SCORE_CHUNK, ids.length - 1 - i);
+                long[] in = new long[len];
+                long[] target = new long[len];
+                System.arraycopy(ids, i, in, 0, len);
+                System.arraycopy(ids, i + 1, target, 0, len);
+                NDList out = model.forward(m.create(in, new Shape(len, 1)), state, false);
+                total += len * (double) RnnLanguageModel.crossEntropy(out.head(), m.create(target)).getFloat();
+                state = out.subNDList(1);
+            }
+        }
+        double loss = total / (ids.length - 1);
+        return new ScoreResult(ids.length - 1, unknown, loss, Math.exp(loss));
+    }
+
+    /** Tokens of a text: words, and {@code <eos>} at each line end if {@code lineEnds}; unknown words -> {@code <unk>}. */
+    long[] encode(String text, boolean lineEnds) {
+        Vocabulary v = info.vocabulary();
+        int eos = v.id(Vocabulary.EOS);
+        List<String> missing = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int li = 0; li < lines.length; li++) {
+            for (String w : lines[li].trim().split("\\s+")) {
+                if (w.isEmpty()) {
+                    continue;
+                }
+                int id = v.id(w);
+                if (id < 0) {
+                    if (unknownId < 0) {
+                        missing.add(w);
+                        continue;
+                    }
+                    id = unknownId;
+                }
+                ids.add((long) id);
+            }
+            boolean last = li == lines.length - 1;
+            if (lineEnds && eos >= 0 && (!last || !lines[li].isBlank())) {
+                ids.add((long) eos);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("words not in the model's vocabulary: "
+                    + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
+                    + (missing.size() > 10 ? " (and " + (missing.size() - 10) + " more)" : ""));
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * @param tokens  predicted tokens (all but the first)
+     * @param unknown words mapped to {@code <unk>}
+     */
+    public record ScoreResult(int tokens, int unknown, double loss, double perplexity) {
+    }
+
+    /** A stream of generated words. Not thread-safe; close it to free its state early. */
+    public final class Generation implements Iterator<String>, AutoCloseable {
+        private final NDManager manager;
+        private final Sampler sampler;
+        private NDManager carry;
+        private NDList state;
+        private long input;
+        private int remaining;
+        private boolean closed;
+
+        private Generation(GenerationRequest request, Sampler sampler) {
+            this.sampler = sampler;
+            this.remaining = request.words();
+            this.manager = root.newSubManager();
+            this.carry = manager.newSubManager();
+            Autograd.record(false);
+            String prompt = request.prompt();
+            long[] promptIds = prompt == null || prompt.isBlank() ? new long[0] : encode(prompt, false);
+            int layers = model.config().nlayers();
+            if (promptIds.length > 1) {
+                // Run the prompt but its last word through the fused op in one call, then continue step by step.
+                try (NDManager tmp = manager.newSubManager()) {
+                    long[] head = java.util.Arrays.copyOf(promptIds, promptIds.length - 1);
+                    NDList out = model.forward(tmp.create(head, new Shape(head.length, 1)), model.initialState(tmp, 1), false);
+                    state = new NDList();
+                    for (int k = 1; k < out.size(); k++) {
+                        for (NDArray perLayer : out.get(k).split(layers, 0)) {
+                            NDArray s = perLayer.squeeze(0);
+                            s.attach(carry);
+                            state.add(s);
+                        }
+                    }
+                }
+            } else {
+                state = new NDList();
+                int entries = model.config().type() == ModelType.LSTM ? 2 * layers : layers;
+                for (int k = 0; k < entries; k++) {
+                    state.add(carry.zeros(new Shape(1, model.config().nhid())));
+                }
+            }
+            input = promptIds.length > 0 ? promptIds[promptIds.length - 1] : sampler.uniform(info.vocabulary().size());
+        }
+
+        @Override
+        public boolean hasNext() {
+            return remaining > 0 && !closed;
+        }
+
+        /** The next word id (see {@link #next()} for the word). */
+        public int nextId() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Autograd.record(false);
+            NDManager nextCarry = manager.newSubManager();
+            int id;
+            try (NDManager step = manager.newSubManager()) {
+                NDList out = cell.step(step.create(new long[] {input}), state, (float) sampler.temperature());
+                id = sampler.sample(out.head().toFloatArray());
+                NDList next = out.subNDList(1);
+                next.attach(nextCarry);
+                state = next;
+            } catch (RuntimeException e) {
+                nextCarry.close();
+                throw e;
+            }
+            carry.close();
+            carry = nextCarry;
+            input = id;
+            remaining--;
+            if (remaining == 0) {
+                close();
+            }
+            return id;
+        }
+
+        @Override
+        public String next() {
+            return info.vocabulary().word(nextId());
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                manager.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.wordlm.generation;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Draws a word id from logits on the host, as {@code generate.py} does with
+ * {@code multinomial(exp(log_softmax(logits) / temperature))}, optionally restricted to the top k words or to
+ * the smallest set whose probability reaches top p. Runs on the host because this engine has no multinomial
+ * op, and because the same seed then gives the same words on any device.
+ */
+public final class Sampler {
+    private final double temperature;
+    private final int topK;
+    private final double topP;
+    private final SplittableRandom random;
+    private double[] weights = new double[0];
+    private Integer[] order;
+
+    public Sampler(double temperature, int topK, double topP, long seed) {
+        if (!(temperature >= GenerationRequest.MIN_TEMPERATURE)) {
+            throw new IllegalArgumentException("temperature has to be greater or equal 1e-3, got " + temperature);
+        }
+        this.temperature = temperature;
+        this.topK = topK;
+        this.topP = topP;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** A uniform draw in [0, n): the reference's random first input word. */
+    public int uniform(int n) {
+        return random.nextInt(n);
+    }
+
+    /** Samples an index with probability proportional to {@code exp(logits[i] / temperature)}, on the host. */
+    public int sampleLogits(float[] logits) {
+        int n = logits.length;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double inv = 1.0 / temperature;
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) Math.exp((logits[i] - max) * inv);
+        }
+        return sample(w);
+    }
+
+    /**
+     * Samples an index with probability proportional to {@code weights[i]} (already {@code exp(logit / T)}, e.g. a
+     * softmax computed on the device), within the top-k / top-p set.
+     */
+    public int sample(float[] probabilities) {
+        int n = probabilities.length;
+        if (weights.length != n) {
+            weights = new double[n];
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double w = probabilities[i];
+            weights[i] = w;
+            sum += w;
+        }
+        if (topK > 0 && topK < n || topP < 1.0) {
+            sum = restrict(n, sum);
+        }
+        double u = random.nextDouble() * sum;
+        for (int i = 0; i < n; i++) {
+            u -= weights[i];
+            if (u < 0) {
+                return i;
+            }
+        }
+        // Rounding left a sliver: return the last word with weight.
+        for (int i = n - 1; i >= 0; i--) {
+            if (weights[i] > 0) {
+                return i;
+            }
+        }
+        return n - 1;
+    }
+
+    public double temperature() {
+        return temperature;
+    }
+
+    /** Zeroes the weights outside the top-k / top-p set; returns the new total. */
+    private double restrict(int n, double sum) {
+        if (order == null || order.length != n) {
+            order = new Integer[n];
+        }
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(weights[b], weights[a]));
+        int keep = topK > 0 ? Math.min(topK, n) : n;
+        if (topP < 1.0) {
+            double acc = 0;
+            for (int r = 0; r < keep; r++) {
+                acc += weights[order[r]] / sum;
+                if (acc >= topP) {
+                    keep = r + 1;
+                    break;
+                }
+            }
+        }
+        double kept = 0;
+        for (int r = 0; r < n; r++) {
+            if (r < keep) {
+                kept += weights[order[r]];
+            } else {
+                weights[order[r]] = 0;
+            }
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.wordlm.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.wordlm.corpus.Vocabulary;
+import dev.wordlm.engine.Engines;
+import dev.wordlm.model.ModelConfig;
+import dev.wordlm.model.ModelType;
+import dev.wordlm.model.RnnLanguageModel;
+import dev.wordlm.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    static Vocabulary vocabulary(int n) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < n - 1; i++) {
+            words.add("w" + i);
+        }
+        words.add(Vocabulary.EOS);
+        return Vocabulary.of(words);
+    }
+
+    Path saveModel(RnnLanguageModel model, TrainConfig training) {
+        Path file = dir.resolve("m.wlm");
+        Checkpoint.save(file, model, training, vocabulary(model.config().vocabSize()), 3, 5.0, 4.2, 4.1, "abc123");
+        return file;
+    }
+
+    static float[] logits(RnnLanguageModel model, NDManager m) {
+        try (NDManager s = m.newSubManager()) {
+            NDList out = model.forward(s.create(new long[] {1, 2, 3, 4, 5, 6}, new Shape(3, 2)), model.initialState(s, 2), false);
+            return out.head().toFloatArray();
+        }
+    }
+
+    @Test
+    void roundTripGivesIdenticalLogitsAndMetadata() throws Exception {
+        Engines.pytorch().setRandomSeed(9);
+        for (boolean tied : new boolean[] {false, true}) {
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                ModelConfig c = new ModelConfig(ModelType.LSTM, 30, 8, 8, 2, 0.2f, tied);
+                TrainConfig t = new TrainConfig(ModelType.LSTM, 8, 8, 2, 20, 0.25, 6, 20, 35, 0.2, 4, tied, 77, false, 200);
+                RnnLanguageModel model = RnnLanguageModel.initialize(c, m, Device.cpu());
+                Path file = saveModel(model, t);
+                Checkpoint loaded = Checkpoint.load(file);
+                Checkpoint.Info info = loaded.info();
+                assertEquals(c, info.model());
+                assertEquals(t, info.training());
+                assertEquals(vocabulary(30).words(), info.vocabulary().words());
+                assertEquals(3, info.epoch());
+                assertEquals(5.0, info.lr());
+                assertEquals(4.2, info.validLoss());
+                assertEquals(4.1, info.bestValidLoss());
+                assertEquals(77, info.seed());
+                assertEquals("abc123", info.corpusFingerprint());
+                assertEquals(Files.size(file), info.sizeBytes());
+                assertEquals(HexFormat.of().formatHex(Checkpoint.sha256Of(file)), info.sha256());
+                RnnLanguageModel back = loaded.toModel(m, Device.cpu());
+                assertArrayEquals(logits(model, m), logits(back, m));
+                if (tied) {
+                    assertTrue(back.namedParameters().get("decoder.weight") == back.namedParameters().get("encoder.weight"));
+                }
+            }
+        }
+    }
+
+    private Path validFile() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            ModelConfig c = new ModelConfig(ModelType.GRU, 12, 4, 4, 1, 0f, false);
+            return saveModel(RnnLanguageModel.initialize(c, m, Device.cpu()),
+                    new TrainConfig(ModelType.GRU, 4, 4, 1, 20, 0.25, 1, 20, 35, 0, 4, false, 1, false, 200));
+        }
+    }
+
+    @Test
+    void corruptedByteIsRejected() throws Exception {
+        Path file = validFile();
+        byte[] b = Files.readAllBytes(file);
+        b[b.length / 2] ^= 0x40;
+        Files.write(file, b);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("sha256 does not match"), e.getMessage());
+    }
+
+    @Test
+    void truncatedFileIsRejected() throws Exception {
+        Path file = validFile();
+        byte[] b = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(b, b.length - 100));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
+        Files.write(file, java.util.Arrays.copyOf(b, 20));
+        e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void otherFilesAndVersionsAreNamed() throws Exception {
+        Path file = dir.resolve("x.wlm");
+        Files.writeString(file, "this is not a checkpoint, just some text that is long enough to be read");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("not a wordlm checkpoint"), e.getMessage());
+
+        byte[] b = Files.readAllBytes(validFile());
+        b[15] = 9; // format version, big-endian int after the 12-byte magic
+        Files.write(file, b);
+        e = assertThrows(CheckpointException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("format version 9"), e.getMessage());
+
+        e = assertThrows(CheckpointException.class, () -> Checkpoint.load(dir.resolve("missing.wlm")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+}

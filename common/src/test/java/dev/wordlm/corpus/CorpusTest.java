@@ -1,0 +1,89 @@
+package dev.wordlm.corpus;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CorpusTest {
+    @TempDir
+    Path dir;
+
+    private void write(String train, String valid, String test) throws Exception {
+        Files.writeString(dir.resolve("train.txt"), train);
+        Files.writeString(dir.resolve("valid.txt"), valid);
+        Files.writeString(dir.resolve("test.txt"), test);
+    }
+
+    @Test
+    void tokenizesLikeDataPy() throws Exception {
+        write(" a b  c \n\nb a\n", "c d\n", "e a");
+        Corpus c = Corpus.load(dir);
+        // vocabulary in order of first appearance over train, valid, test; <eos> at every line end
+        assertEquals(List.of("a", "b", "c", "<eos>", "d", "e"), c.vocabulary().words());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 3, 1, 0, 3}, c.train());
+        assertArrayEquals(new int[] {2, 4, 3}, c.valid());
+        // a last line without a newline still ends with <eos>, as Python's line iteration yields it
+        assertArrayEquals(new int[] {5, 0, 3}, c.test());
+    }
+
+    @Test
+    void fingerprintFollowsTheBytes() throws Exception {
+        write("a b\n", "a\n", "b\n");
+        String first = Corpus.load(dir).fingerprint();
+        assertEquals(first, Corpus.load(dir).fingerprint());
+        Files.writeString(dir.resolve("test.txt"), "a\n");
+        assertNotEquals(first, Corpus.load(dir).fingerprint());
+    }
+
+    @Test
+    void missingFileIsNamed() throws Exception {
+        Files.writeString(dir.resolve("train.txt"), "a\n");
+        Files.writeString(dir.resolve("valid.txt"), "a\n");
+        CorpusException e = assertThrows(CorpusException.class, () -> Corpus.load(dir));
+        assertTrue(e.getMessage().contains("missing corpus file") && e.getMessage().contains("test.txt"), e.getMessage());
+    }
+
+    @Test
+    void missingDirectoryIsNamed() {
+        CorpusException e = assertThrows(CorpusException.class, () -> Corpus.load(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void emptyFileIsRejected() throws Exception {
+        write("a\n", "", "a\n");
+        CorpusException e = assertThrows(CorpusException.class, () -> Corpus.load(dir));
+        assertTrue(e.getMessage().contains("valid.txt is empty"), e.getMessage());
+    }
+
+    @Test
+    void nonUtf8FileIsRejected() throws Exception {
+        write("a\n", "a\n", "a\n");
+        Files.write(dir.resolve("train.txt"), new byte[] {'a', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+        CorpusException e = assertThrows(CorpusException.class, () -> Corpus.load(dir));
+        assertTrue(e.getMessage().contains("train.txt is not valid UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void unicodeWordsAreKept() throws Exception {
+        write("naïve café\n", "café\n", "naïve\n");
+        Corpus c = Corpus.load(dir);
+        assertEquals(List.of("naïve", "café", "<eos>"), c.vocabulary().words());
+    }
+
+    @Test
+    void encodeUsesAFixedVocabulary() throws Exception {
+        write("a b\n", "a\n", "b\n");
+        Vocabulary v = Corpus.load(dir).vocabulary();
+        assertArrayEquals(new int[] {1, 0, 2}, Corpus.encode("b a\n", v));
+        assertThrows(IllegalArgumentException.class, () -> Corpus.encode("zebra\n", v));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.wordlm.generation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.wordlm.corpus.Corpus;
+import dev.wordlm.corpus.SampleCorpus;
+import dev.wordlm.model.ModelType;
+import dev.wordlm.train.TrainConfig;
+import dev.wordlm.train.Trainer;
+import dev.wordlm.train.TrainingResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LanguageModelTest {
+    @TempDir
+    static Path dir;
+    static Path checkpoint;
+    static TrainingResult trained;
+    static Corpus corpus;
+
+    @BeforeAll
+    static void train() {
+        corpus = Corpus.load(new SampleCorpus(15, 3, 20_000, 2_000, 2_000, 4).writeTo(dir.resolve("data")));
+        checkpoint = dir.resolve("m.wlm");
+        trained = new Trainer(new TrainConfig(ModelType.LSTM, 24, 24, 2, 20, 0.25, 4, 20, 35, 0, 4, false, 1, false, 1000),
+                corpus, checkpoint, null, null, null).train();
+    }
+
+    static List<String> words(LanguageModel lm, GenerationRequest r) {
+        List<String> out = new ArrayList<>();
+        try (LanguageModel.Generation g = lm.generate(r)) {
+            g.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void sameSeedSameTextAndOtherSeedOtherText() {
+        try (LanguageModel lm = LanguageModel.load(checkpoint, Device.cpu())) {
+            List<String> a = words(lm, GenerationRequest.of(200, 1.0, 42L));
+            List<String> b = words(lm, GenerationRequest.of(200, 1.0, 42L));
+            assertEquals(200, a.size());
+            assertEquals(a, b);
+            assertNotEquals(a, words(lm, GenerationRequest.of(200, 1.0, 43L)));
+            assertTrue(a.stream().allMatch(w -> lm.vocabulary().contains(w)));
+        }
+    }
+
+    @Test
+    void generatedTextFollowsTheLearnedDistribution() {
+        // Text the model writes at temperature 1 scores near the model's own test perplexity.
+        try (LanguageModel lm = LanguageModel.load(checkpoint, Device.cpu())) {
+            String text = String.join(" ", words(lm, GenerationRequest.of(3000, 1.0, 7L))).replace("<eos>", "\n");
+            double ppl = lm.score(text).perplexity();
+            assertEquals(trained.testPerplexity(), ppl, 0.15 * trained.testPerplexity(), "generated text ppl " + ppl);
+            // low temperature concentrates on likely words: lower perplexity than at temperature 1
+            String cold = String.join(" ", words(lm, GenerationRequest.of(3000, 0.3, 7L))).replace("<eos>", "\n");
+            assertTrue(lm.score(cold).perplexity() < ppl * 0.9);
+        }
+    }
+
+    @Test
+    void scoreMatchesTheTrainersTestPerplexity() throws Exception {
+        try (LanguageModel lm = LanguageModel.load(checkpoint, Device.cpu())) {
+            LanguageModel.ScoreResult r = lm.score(Files.readString(dir.resolve("data/test.txt")));
+            assertEquals(corpus.test().length - 1, r.tokens());
+            // one stream instead of ten columns: nearly the same average
+            assertEquals(trained.testPerplexity(), r.perplexity(), 0.05 * trained.testPerplexity());
+        }
+    }
+
+    @Test
+    void topKOneIsGreedyWhateverTheSeed() {
+        try (LanguageModel lm = LanguageModel.load(checkpoint, Device.cpu())) {
+            String prompt = corpus.vocabulary().word(0) + " " + corpus.vocabulary().word(1);
+            GenerationRequest a = new GenerationRequest(50, 1.0, 1L, prompt, 1, 1.0);
+            GenerationRequest b = new GenerationRequest(50, 1.0, 999L, prompt, 1, 1.0);
+            assertEquals(words(lm, a), words(lm, b));
+        }
+    }
+
+    @Test
+    void promptConditionsTheContinuation() {
+        try (LanguageModel lm = LanguageModel.load(checkpoint, Device.cpu())) {
+            String first = corpus.vocabulary().word(0);
+            List<String> greedyA = words(lm, new GenerationRequest(5, 1.0, 1L, first, 1, 1.0));
+            List<String> greedyB = words(lm, new GenerationRequest(5, 1.0, 1L, "<eos> " + first + " " + first, 1, 1.0));
+            assertEquals(5, greedyA.size());
+            assertFalse(greedyA.isEmpty() || greedyB.isEmpty());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> lm.generate(new GenerationRequest(5, 1.0, 1L, "zebra", 0, 1.0)));
+            assertTrue(e.getMessage().contains("zebra"), e.getMessage());
+        }
+    }
+
+    @Test
+    void invalidRequestsNameTheirFields() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GenerationRequest(0, 1e-4, 1L, null, -1, 1.5).validated(1000, 100));
+        for (String f : List.of("words", "temperature", "topK", "topP")) {
+            assertTrue(e.getMessage().contains(f + ":"), e.getMessage());
+        }
+        assertTrue(e.getMessage().contains("has to be greater or equal 1e-3"));
+    }
+
+    @Test
+    void closedModelFreesAfterItsLastRequest() {
+        LanguageModel lm = LanguageModel.load(checkpoint, Device.cpu());
+        assertTrue(lm.retain());
+        lm.close(); // still in use by the retained request
+        assertEquals(10, words(lm, GenerationRequest.of(10, 1.0, 1L)).size());
+        lm.release();
+        assertFalse(lm.retain(), "a released model refuses new requests");
+    }
+}

@@ -1,0 +1,188 @@
+package dev.wordlm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wordlm.checkpoint.Checkpoint;
+import dev.wordlm.corpus.Corpus;
+import dev.wordlm.corpus.SampleCorpus;
+import dev.wordlm.model.ModelType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    @TempDir
+    static Path data;
+    static Corpus corpus;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void corpus() {
+        corpus = Corpus.load(new SampleCorpus(12, 3, 6_000, 1_000, 1_000, 5).writeTo(data));
+    }
+
+    static TrainConfig small(ModelType type, int epochs, double lr) {
+        return new TrainConfig(type, 16, 16, 2, lr, 0.25, epochs, 10, 20, 0.1, 4.0, false, 1234, false, 10);
+    }
+
+    /** Records what the trainer reports. */
+    static class Recorder implements TrainingListener {
+        final List<String> lines = new ArrayList<>();
+        final List<EpochResult> epochs = new ArrayList<>();
+        final List<BatchProgress> batches = new ArrayList<>();
+        final List<CheckpointSaved> checkpoints = new ArrayList<>();
+
+        @Override
+        public void onLog(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void onBatch(BatchProgress p) {
+            batches.add(p);
+        }
+
+        @Override
+        public void onEpoch(EpochResult r) {
+            epochs.add(r);
+        }
+
+        @Override
+        public void onCheckpoint(CheckpointSaved c) {
+            checkpoints.add(c);
+        }
+    }
+
+    @Test
+    void sameSeedSameLossTrajectory() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        new Trainer(small(ModelType.LSTM, 2, 20), corpus, out.resolve("a.wlm"), null, a, null).train();
+        new Trainer(small(ModelType.LSTM, 2, 20), corpus, out.resolve("b.wlm"), null, b, null).train();
+        assertEquals(2, a.epochs.size());
+        for (int i = 0; i < a.batches.size(); i++) {
+            assertEquals(a.batches.get(i).loss(), b.batches.get(i).loss(), 0.0, "batch log " + i);
+        }
+        assertEquals(a.epochs.get(1).validLoss(), b.epochs.get(1).validLoss(), 0.0);
+    }
+
+    @Test
+    void logsInTheReferenceFormatAndKeepsTheBest() {
+        Recorder r = new Recorder();
+        TrainingResult result = new Trainer(small(ModelType.GRU, 3, 20), corpus, out.resolve("m.wlm"),
+                Trainer.resumePathFor(out.resolve("m.wlm")), r, null).train();
+        assertEquals("vocab size (" + corpus.vocabSize() + ")", r.lines.get(0));
+        assertTrue(r.lines.stream().anyMatch(l -> l.matches(
+                "\\| epoch +1 \\| +10/ +30 batches \\| lr 20\\.00 \\| ms/batch +[0-9.]+ \\| loss +[0-9.]+ \\| ppl +[0-9.]+")),
+                String.join("\n", r.lines));
+        assertTrue(r.lines.stream().anyMatch(l -> l.matches(
+                "\\| end of epoch +3 \\| time: +[0-9.]+s \\| valid loss +[0-9.]+ \\| valid ppl +[0-9.]+")));
+        assertTrue(r.lines.get(r.lines.size() - 2).matches("\\| End of training \\| test loss +[0-9.]+ \\| test ppl +[0-9.]+"));
+        assertEquals(3, result.epochsCompleted());
+        double best = r.epochs.stream().mapToDouble(TrainingListener.EpochResult::validLoss).min().orElseThrow();
+        assertEquals(best, result.bestValidLoss(), 0.0);
+        Checkpoint.Info info = Checkpoint.readInfo(out.resolve("m.wlm"));
+        assertEquals(best, info.validLoss(), 0.0);
+        assertEquals(corpus.fingerprint(), info.corpusFingerprint());
+        // a resume state after every epoch, a best checkpoint at every improvement
+        assertEquals(3, r.checkpoints.stream().filter(c -> !c.best()).count());
+        assertEquals(r.epochs.stream().filter(TrainingListener.EpochResult::improved).count(),
+                r.checkpoints.stream().filter(TrainingListener.CheckpointSaved::best).count());
+    }
+
+    @Test
+    void learningRateIsDividedByDecayWhenValidationDoesNotImprove() {
+        Recorder r = new Recorder();
+        // lr 200 overshoots, so validation stops improving and the lr is annealed by 4
+        new Trainer(new TrainConfig(ModelType.LSTM, 16, 16, 1, 200, 5, 6, 10, 20, 0, 4.0, false, 3, false, 100),
+                corpus, out.resolve("m.wlm"), null, r, null).train();
+        boolean annealed = false;
+        for (TrainingListener.EpochResult e : r.epochs) {
+            assertEquals(e.improved() ? e.lr() : e.lr() / 4, e.nextLr(), 1e-12);
+            annealed |= !e.improved();
+        }
+        assertTrue(annealed, "at least one epoch did not improve: " + r.epochs);
+    }
+
+    @Test
+    void cancelStopsAfterTheBatchAndStillTests() {
+        CancellationToken cancel = new CancellationToken();
+        Recorder r = new Recorder() {
+            @Override
+            public void onBatch(BatchProgress p) {
+                super.onBatch(p);
+                if (p.epoch() == 2) {
+                    cancel.cancel();
+                }
+            }
+        };
+        TrainingResult result = new Trainer(small(ModelType.LSTM, 5, 20), corpus, out.resolve("m.wlm"), null, r, cancel)
+                .train();
+        assertTrue(result.cancelled());
+        assertEquals(1, result.epochsCompleted());
+        assertEquals(1, r.batches.stream().filter(b -> b.epoch() == 2).count(), "stopped right after the batch");
+        assertTrue(r.lines.contains("Exiting from training early"));
+        assertTrue(Double.isFinite(result.testLoss()));
+        assertNotNull(result.bestCheckpoint());
+    }
+
+    @Test
+    void nonFiniteLossStopsWithAClearMessage() {
+        TrainConfig relu = new TrainConfig(ModelType.RNN_RELU, 16, 16, 2, 1e6, 1e6, 1, 10, 20, 0, 4, false, 1, false, 10);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(relu, corpus, out.resolve("m.wlm"), null, null, null).train());
+        assertTrue(e.getMessage().startsWith("training diverged: the loss is"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("m.wlm")));
+    }
+
+    @Test
+    void resumesFromTheLastEpochState() {
+        Path save = out.resolve("m.wlm");
+        Path last = Trainer.resumePathFor(save);
+        Recorder full = new Recorder();
+        new Trainer(small(ModelType.LSTM, 3, 20), corpus, out.resolve("full.wlm"), null, full, null).train();
+
+        new Trainer(small(ModelType.LSTM, 3, 20).withEpochs(2), corpus, save, last, new Recorder(), null).train();
+        assertEquals(2, Checkpoint.readInfo(last).epoch());
+        Recorder resumed = new Recorder();
+        TrainingResult result = new Trainer(small(ModelType.LSTM, 3, 20), corpus, save, last, resumed, null).train();
+        assertEquals(3, result.epochsCompleted());
+        assertEquals(1, resumed.epochs.size());
+        assertEquals(3, resumed.epochs.get(0).epoch());
+        assertTrue(resumed.lines.stream().anyMatch(l -> l.startsWith("| resumed from")));
+        // each epoch draws from its own seed: the resumed run repeats the uninterrupted one exactly
+        assertEquals(full.epochs.get(2).trainLoss(), resumed.epochs.get(0).trainLoss(), 0.0);
+        assertEquals(full.epochs.get(2).validLoss(), resumed.epochs.get(0).validLoss(), 0.0);
+        assertEquals(full.epochs.get(2).validLoss(), result.bestValidLoss(), 0.0);
+    }
+
+    @Test
+    void resumeRefusesOtherData(@TempDir Path other) {
+        Path save = out.resolve("m.wlm");
+        Path last = Trainer.resumePathFor(save);
+        new Trainer(small(ModelType.LSTM, 1, 20), corpus, save, last, null, null).train();
+        Corpus different = Corpus.load(new SampleCorpus(12, 3, 6_000, 1_000, 1_000, 6).writeTo(other));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(small(ModelType.LSTM, 2, 20), different, save, last, null, null).train());
+        assertTrue(e.getMessage().contains("trained on other data"), e.getMessage());
+    }
+
+    @Test
+    void invalidConfigurationNamesEveryField() {
+        TrainConfig bad = new TrainConfig(ModelType.LSTM, 10, 20, 0, -1, 0, 1, 0, 35, 1.5, 0.5, true, 1, false, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::validated);
+        for (String field : List.of("nlayers", "lr", "clip", "batchSize", "dropout", "decay", "tied", "logInterval")) {
+            assertTrue(e.getMessage().contains(field + ":"), field + " in " + e.getMessage());
+        }
+    }
+}
