@@ -1,0 +1,181 @@
+package dev.wordlm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1PodSecurityContext;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The two service Dockerfiles and .dockerignore: linted, and checked against the build and the deployments. */
+class DockerfilesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trainer-service", "generator-service"})
+    void theDockerfilePassesTheLinter(String service) {
+        Tools.Result r = Tools.run(List.of(Tools.dockerfileLinter().toString(), "lint", service + "/Dockerfile"), Repo.ROOT);
+        assertEquals(0, r.exitCode(), "dockerfile-utils lint " + service + "/Dockerfile:\n" + r.output());
+        assertEquals("", r.output().strip(), "lint findings:\n" + r.output());
+    }
+
+    @Test
+    void theLinterFindsErrors(@TempDir Path tmp) throws IOException {
+        // Pins that the linter does lint (an exit code of 0 on everything would prove nothing).
+        Path bad = tmp.resolve("Dockerfile");
+        Files.writeString(bad, "FROM eclipse-temurin:17-jre-jammy\nRUNN true\nEXPOSE 80/xyz\n");
+        Tools.Result r = Tools.run(List.of(Tools.dockerfileLinter().toString(), "lint", bad.toString()), Repo.ROOT);
+        assertTrue(r.exitCode() != 0 && r.output().contains("RUNN"), r.output());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trainer-service", "generator-service"})
+    void buildsWithTheMavenWrapperInAJdkAndRunsOnAJreAsTheUserTheDeploymentsExpect(String service) {
+        Dockerfile df = Dockerfile.read(service + "/Dockerfile");
+        String release = Repo.pomProperty("maven.compiler.release");
+        assertTrue(df.stages().size() >= 2, "multi-stage");
+        assertTrue(df.stages().get(0).from().startsWith("eclipse-temurin:" + release + "-jdk"), df.stages().get(0).from());
+
+        String runs = String.join("\n", df.stages().stream().flatMap(s -> s.args("RUN").stream()).toList());
+        assertTrue(runs.contains("./mvnw -B -ntp") && runs.contains("-pl " + service + " -am package -DskipTests"), runs);
+        assertTrue(runs.contains("docker/extract-djl-natives.sh " + service + "/target/quarkus-app/lib/main cpu /out/djl-natives"),
+                "natives unpacked at build time");
+
+        Dockerfile.Stage runtime = df.last();
+        String allFroms = String.join(" ", df.stages().stream().map(Dockerfile.Stage::from).toList());
+        assertTrue(allFroms.contains("eclipse-temurin:" + release + "-jre"), "a JRE runtime: " + allFroms);
+
+        // The user is numeric (so Kubernetes can verify runAsNonRoot) and is the deployment's.
+        String user = runtime.last("USER");
+        assertTrue(user != null && user.matches("[1-9][0-9]*:[1-9][0-9]*"), "USER " + user);
+        V1Deployment d = Kube.loadStrict(Repo.read("k8s/base/" + service + ".yaml"), service).stream()
+                .filter(V1Deployment.class::isInstance).map(V1Deployment.class::cast).findFirst().orElseThrow();
+        V1PodSecurityContext sc = d.getSpec().getTemplate().getSpec().getSecurityContext();
+        assertEquals(user, sc.getRunAsUser() + ":" + sc.getRunAsGroup());
+        assertEquals(Long.parseLong(user.split(":")[1]), sc.getFsGroup());
+
+        assertEquals(String.valueOf(ServiceConfig.of(service).httpPort()), runtime.last("EXPOSE"));
+        assertTrue(runtime.last("ENTRYPOINT").contains("-jar /opt/app/quarkus-run.jar"), runtime.last("ENTRYPOINT"));
+        assertTrue(runtime.args("COPY").contains("--from=build /src/" + service + "/target/quarkus-app /opt/app"));
+
+        Map<String, String> env = env(runtime);
+        ServiceConfig.of(service).assertEnvKnown(env.keySet(), true, service + "/Dockerfile");
+        assertEquals("true", env.get("DJL_OFFLINE"));
+        assertEquals("true", env.get("OPT_OUT_TRACKING"));
+        assertTrue(env.get("DJL_CACHE_DIR").startsWith("/tmp/"), "DJL's cache on the writable /tmp");
+        assertTrue(runtime.args("COPY").contains("--from=build /out/djl-natives " + env.get("PYTORCH_LIBRARY_PATH")),
+                "PYTORCH_LIBRARY_PATH is where the natives are copied");
+        // The engine is loaded once at build time from those natives.
+        assertTrue(runs.contains("dev.wordlm.engine.EngineCheck"), "no build-time engine check");
+        // The directories the service writes exist and belong to the user.
+        String setup = String.join("\n", runtime.args("RUN"));
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith("WORDLM_")) {
+                assertTrue(setup.contains(e.getValue()), e.getKey() + "=" + e.getValue() + " is not created");
+            }
+        }
+        assertTrue(setup.contains("chown -R " + user + " /data"), setup);
+    }
+
+    @Test
+    void theTrainerHasACudaFlavorBuiltWithTheCudaProfile() {
+        Dockerfile df = Dockerfile.read("trainer-service/Dockerfile");
+        String text = Repo.read("trainer-service/Dockerfile");
+        assertTrue(text.startsWith("# syntax=docker/dockerfile:1"), "BuildKit syntax (RUN --mount, stage pruning)");
+        assertTrue(text.contains("\nARG FLAVOR=cpu\n"), "CPU by default");
+
+        String cudaRun = String.join(" ", df.stage("build-cu124").args("RUN"));
+        assertTrue(cudaRun.contains("-Pcuda -pl trainer-service -am package"), cudaRun);
+        assertTrue(cudaRun.contains("lib/main cu124 /out/djl-natives"), cudaRun);
+        String cpuRun = String.join(" ", df.stage("build-cpu").args("RUN"));
+        assertFalse(cpuRun.contains("-Pcuda"), cpuRun);
+        // The profile exists and swaps in the CUDA 12.4 natives the CUDA base image matches.
+        String pom = Repo.read("pom.xml");
+        assertTrue(pom.matches("(?s).*<id>cuda</id>\\s*<properties>\\s*<pytorch.native.artifact>pytorch-native-cu124<.*"),
+                "pom.xml profile cuda -> pytorch-native-cu124");
+        assertTrue(df.stage("base-cu124").from().startsWith("nvidia/cuda:12.4."), df.stage("base-cu124").from());
+        assertTrue(df.stage("base-cpu").from().startsWith("eclipse-temurin:"), df.stage("base-cpu").from());
+        assertEquals("build-${FLAVOR}", df.stage("build").from());
+        assertEquals("base-${FLAVOR}", df.last().from());
+
+        // The compose GPU override selects that flavor.
+        Map<String, Object> args = ComposeFile.map(ComposeFile.map(
+                ComposeFile.read("docker-compose.gpu.yml").service("trainer-service").get("build")).get("args"));
+        df.stage("build-" + args.get("FLAVOR"));
+        df.stage("base-" + args.get("FLAVOR"));
+    }
+
+    @Test
+    void dockerignoreKeepsEveryBuildInputAndDropsLocalState() {
+        List<String> patterns = Repo.read(".dockerignore").lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertTrue(patterns.stream().noneMatch(p -> p.startsWith("!")), "no exceptions: keep the rules simple");
+
+        List<String> inputs = new ArrayList<>(List.of("pom.xml", "mvnw", ".mvn/wrapper/maven-wrapper.properties",
+                "docker/extract-djl-natives.sh", "scripts/fetch-ptb.sh",
+                "trainer-service/src/main/resources/application.properties",
+                "generator-service/src/main/resources/application.properties"));
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Repo.read("pom.xml"));
+        while (m.find()) {
+            inputs.add(m.group(1) + "/pom.xml");
+            inputs.add(m.group(1) + "/src/main/java/X.java");
+        }
+        for (String in : inputs) {
+            assertFalse(ignored(patterns, in), ".dockerignore excludes the build input " + in);
+        }
+        for (String out : List.of(".git/config", "trainer-service/target/x.jar", "common/target/classes/A.class",
+                ".cache/djl/x", "data/ptb/train.txt", "checkpoints/run-1/model.params")) {
+            assertTrue(ignored(patterns, out), ".dockerignore lets " + out + " into the build context");
+        }
+    }
+
+    /** Docker's rule: a path is excluded if it or one of its parent directories matches a pattern. */
+    private static boolean ignored(List<String> patterns, String path) {
+        List<String> prefixes = new ArrayList<>();
+        String[] parts = path.split("/");
+        for (int i = 1; i <= parts.length; i++) {
+            prefixes.add(String.join("/", java.util.Arrays.copyOf(parts, i)));
+        }
+        for (String p : patterns) {
+            List<PathMatcher> matchers = new ArrayList<>(List.of(FileSystems.getDefault().getPathMatcher("glob:" + p)));
+            if (p.startsWith("**/")) { // "**" also matches zero directories
+                matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + p.substring(3)));
+            }
+            for (String prefix : prefixes) {
+                if (matchers.stream().anyMatch(x -> x.matches(Path.of(prefix)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** ENV of a stage, in both syntaxes (NAME=value pairs, quoted values allowed). */
+    private static Map<String, String> env(Dockerfile.Stage stage) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Pattern pair = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)");
+        for (String args : stage.args("ENV")) {
+            Matcher m = pair.matcher(args);
+            while (m.find()) {
+                env.put(m.group(1), m.group(2).replaceAll("^\"|\"$", ""));
+            }
+        }
+        return env;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.wordlm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.kubernetes.client.openapi.models.V1Job;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ShellCheck on the scripts the images, compose and the Kubernetes Job run. */
+class ShellScriptsTest {
+
+    static void shellcheck(List<String> args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Tools.require("shellcheck").toString()));
+        cmd.addAll(args);
+        Tools.Result r = Tools.run(cmd, Repo.ROOT);
+        assertEquals(0, r.exitCode(), String.join(" ", cmd) + ":\n" + r.output());
+    }
+
+    @Test
+    void theScriptsPassShellcheck() {
+        shellcheck(List.of("docker/extract-djl-natives.sh", "scripts/fetch-ptb.sh", "scripts/install-deploy-tools.sh"));
+    }
+
+    @Test
+    void theInlineTopicScriptsPassShellcheck(@TempDir Path tmp) throws IOException {
+        String compose = ComposeFile.joined(ComposeFile.read("docker-compose.yml").service("kafka-init").get("command"))
+                .replace("$$", "$");
+        V1Job job = Kube.loadStrict(Repo.read("k8s/base/kafka.yaml"), "kafka.yaml").stream()
+                .filter(V1Job.class::isInstance).map(V1Job.class::cast).findFirst().orElseThrow();
+        String k8s = String.join("\n", job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
+        Path a = Files.writeString(tmp.resolve("kafka-init.sh"), compose);
+        Path b = Files.writeString(tmp.resolve("kafka-topics-job.sh"), k8s);
+        // Both run as `bash -ec SCRIPT`.
+        shellcheck(List.of("--shell=bash", a.toString(), b.toString()));
+    }
+}
