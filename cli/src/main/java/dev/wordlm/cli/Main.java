@@ -10,15 +10,19 @@ import picocli.CommandLine.Command;
             SampleDataCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: user-facing failures print one clear line, not a stack trace. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // User-facing failures (bad data, bad checkpoint, divergence) are one clear line, not a stack trace.
             cmd.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (System.getenv("LM_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

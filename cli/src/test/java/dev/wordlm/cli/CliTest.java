@@ -1,0 +1,125 @@
+package dev.wordlm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wordlm.corpus.SampleCorpus;
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line end to end: train, generate, score, and clear errors for bad arguments. */
+class CliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        StringWriter usage = new StringWriter();
+        cli.setOut(new PrintWriter(usage, true));
+        try {
+            int exit = cli.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8) + usage, err.toString());
+        } finally {
+            System.setOut(previous);
+        }
+    }
+
+    @BeforeAll
+    static void train() {
+        new SampleCorpus(10, 3, 4000, 600, 600, 1).writeTo(dir.resolve("data"));
+        model = dir.resolve("m.wlm");
+        Run r = run("train", "--data", dir.resolve("data").toString(), "--emsize", "16", "--nhid", "16", "--epochs", "2",
+                "--batch-size", "10", "--log-interval", "5", "--save", model.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| end of epoch   2 |"), r.out());
+        assertTrue(r.out().contains("| End of training | test loss"), r.out());
+        assertTrue(Files.exists(model));
+        assertTrue(Files.exists(dir.resolve("m.last.wlm")));
+    }
+
+    @Test
+    void generateWritesTwentyWordsPerLine() throws Exception {
+        Path outf = dir.resolve("gen.txt");
+        Run r = run("generate", "--checkpoint", model.toString(), "--outf", outf.toString(), "--words", "45", "--seed", "3");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = Files.readString(outf).split("\n", -1);
+        assertEquals(20, lines[0].trim().split(" ").length);
+        assertEquals(20, lines[1].trim().split(" ").length);
+        assertEquals(5, lines[2].trim().split(" ").length);
+        Run again = run("generate", "--checkpoint", model.toString(), "--outf", dir.resolve("gen2.txt").toString(),
+                "--words", "45", "--seed", "3");
+        assertEquals(0, again.exit());
+        assertEquals(Files.readString(outf), Files.readString(dir.resolve("gen2.txt")));
+    }
+
+    @Test
+    void scorePrintsPerplexity() {
+        Run r = run("score", "--checkpoint", model.toString(), "--file", dir.resolve("data/test.txt").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s)tokens \\d+ \\| unknown 0 \\| loss [0-9.]+ \\| ppl [0-9.]+\\s*"), r.out());
+    }
+
+    @Test
+    void badArgumentsAreOneClearLine() {
+        Run temp = run("generate", "--checkpoint", model.toString(), "--temperature", "0.0001");
+        assertEquals(1, temp.exit());
+        assertTrue(temp.err().startsWith("error: temperature: has to be greater or equal 1e-3"), temp.err());
+
+        Run type = run("train", "--model", "TRANSFORMER", "--data", dir.resolve("data").toString());
+        assertEquals(1, type.exit());
+        assertTrue(type.err().contains("unknown model type 'TRANSFORMER'"), type.err());
+
+        Run tied = run("train", "--tied", "--emsize", "10", "--nhid", "20", "--data", dir.resolve("data").toString());
+        assertEquals(1, tied.exit());
+        assertTrue(tied.err().contains("tied: when using the tied flag, nhid must be equal to emsize"), tied.err());
+
+        Run missing = run("generate", "--checkpoint", dir.resolve("nope.wlm").toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+
+        Run data = run("train", "--data", dir.resolve("nowhere").toString());
+        assertEquals(1, data.exit());
+        assertTrue(data.err().contains("does not exist"), data.err());
+        assertTrue(!data.err().contains("\tat "), "no stack trace");
+
+        Run unknownFlag = run("train", "--learning-rate", "3");
+        assertEquals(2, unknownFlag.exit());
+        assertTrue(unknownFlag.err().contains("Unknown option") && unknownFlag.err().contains("'--learning-rate'"),
+                unknownFlag.err());
+    }
+
+    @Test
+    void cudaWithoutAGpuSaysSo() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.wordlm.engine.Engines.gpuAvailable(), "this machine has a GPU");
+        Run r = run("generate", "--checkpoint", model.toString(), "--cuda");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("no CUDA GPU is visible"), r.err());
+    }
+
+    @Test
+    void helpListsTheReferenceFlags() {
+        String usage = Main.commandLine().getSubcommands().get("train").getUsageMessage();
+        for (String flag : new String[] {"--data", "--model", "--emsize", "--nhid", "--nlayers", "--lr", "--clip", "--epochs",
+            "--batch-size", "--bptt", "--dropout", "--decay", "--tied", "--seed", "--cuda", "--log-interval", "--save"}) {
+            assertTrue(usage.contains(flag), flag + " in " + usage);
+        }
+    }
+}
