@@ -37,6 +37,8 @@ final class BenchCommand implements Callable<Integer> {
     int chunks;
     @Option(names = "--words", defaultValue = "1000", description = "timed generated words (default: ${DEFAULT-VALUE})")
     int words;
+    @Option(names = "--gen-warmup", defaultValue = "500", description = "untimed generated words first (JIT warm-up)")
+    int genWarmup;
     @Option(names = "--threads", defaultValue = "2", description = "CPU threads for PyTorch (default: ${DEFAULT-VALUE})")
     int threads;
     @Option(names = "--model", defaultValue = "LSTM", description = "RNN_TANH, RNN_RELU, LSTM, GRU")
@@ -92,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double genRate;
         try (LanguageModel lm = LanguageModel.load(ckpt, Engines.device(cuda))) {
-            try (LanguageModel.Generation g = lm.generate(GenerationRequest.of(50, 1.0, 1L))) {
+            try (LanguageModel.Generation g = lm.generate(GenerationRequest.of(genWarmup, 1.0, 1L))) {
                 g.forEachRemaining(w -> { });
             }
             try (LanguageModel.Generation g = lm.generate(GenerationRequest.of(words, 1.0, 1111L))) {

@@ -1,0 +1,155 @@
+package dev.wordlm.system;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system as separate processes, as an operator runs it: a Kafka broker started by {@code scripts/kafka}
+ * (KRaft, from the Maven jars), the local PostgreSQL, and both packaged Quarkus apps ({@code java -jar}).
+ * Ports are fixed but away from the defaults, so a developer's {@code ./lm up} does not collide.
+ */
+final class Stack implements AutoCloseable {
+    static final int TRAINER_PORT = 18080;
+    static final int GENERATOR_PORT = 18081;
+    static final int KAFKA_PORT = 19092;
+    static final int KAFKA_CONTROLLER_PORT = 19093;
+    static final String DATABASE = "wordlm_system_test";
+
+    final Path root = Path.of(System.getProperty("wordlm.root", "..")).toAbsolutePath().normalize();
+    final Path work = root.resolve("system-tests/target/stack");
+    private Process trainer;
+    private Process generator;
+    private int trainerStarts;
+
+    void start() throws Exception {
+        Files.createDirectories(work.resolve("data"));
+        Files.createDirectories(work.resolve("checkpoints"));
+        Files.createDirectories(work.resolve("model-cache"));
+        script("scripts/postgres", "ensure");
+        resetDatabase();
+        script("scripts/kafka", "reset");
+        startKafka();
+        startTrainer();
+        generator = launch("generator-service", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(GENERATOR_PORT),
+                "WORDLM_TRAINER_URL", "http://127.0.0.1:" + TRAINER_PORT,
+                "WORDLM_MODEL_CACHE_DIR", work.resolve("model-cache").toString()), "generator.log");
+        waitForPort(GENERATOR_PORT, Duration.ofSeconds(120), generator, "generator.log");
+    }
+
+    void startKafka() throws Exception {
+        script("scripts/kafka", "start");
+    }
+
+    void stopKafka() throws Exception {
+        script("scripts/kafka", "stop");
+    }
+
+    void startTrainer() throws Exception {
+        trainerStarts++;
+        trainer = launch("trainer-service", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(TRAINER_PORT),
+                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
+                "WORDLM_DATA_ROOT", work.resolve("data").toString(),
+                "WORDLM_CHECKPOINT_DIR", work.resolve("checkpoints").toString(),
+                "WORDLM_PUBLIC_URL", "http://127.0.0.1:" + TRAINER_PORT), "trainer-" + trainerStarts + ".log");
+        waitForPort(TRAINER_PORT, Duration.ofSeconds(120), trainer, "trainer-" + trainerStarts + ".log");
+    }
+
+    /** Kills the trainer as a crash would: no shutdown hooks, no goodbye to Kafka or the database. */
+    void killTrainer() throws InterruptedException {
+        trainer.destroyForcibly();
+        trainer.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private Process launch(String service, Map<String, String> env, String log) throws IOException {
+        Path jar = root.resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B verify builds them)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-Dai.djl.pytorch.num_threads=1", "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve(log).toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + KAFKA_PORT);
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().putIfAbsent("DJL_CACHE_DIR", root.resolve(".cache/djl").toString());
+        return pb.start();
+    }
+
+    private void script(String script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root.resolve(script).toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("scripts.log").toFile()));
+        pb.environment().put("KAFKA_PORT", Integer.toString(KAFKA_PORT));
+        pb.environment().put("KAFKA_CONTROLLER_PORT", Integer.toString(KAFKA_CONTROLLER_PORT));
+        pb.environment().put("KAFKA_STATE_DIR", work.resolve("kafka").toString());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException(script + " " + String.join(" ", args) + " failed; see " + work.resolve("scripts.log"));
+        }
+    }
+
+    private static void resetDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "wordlm", "wordlm");
+             Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+    }
+
+    private void waitForPort(int port, Duration timeout, Process process, String log) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("process exited with " + process.exitValue() + "; see " + work.resolve(log)
+                        + "\n" + tail(work.resolve(log)));
+            }
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("port " + port + " did not open in " + timeout + "; see " + work.resolve(log));
+    }
+
+    static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : new Process[] {generator, trainer}) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        script("scripts/kafka", "stop");
+    }
+}
