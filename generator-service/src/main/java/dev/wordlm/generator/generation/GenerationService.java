@@ -1,0 +1,128 @@
+package dev.wordlm.generator.generation;
+
+import dev.wordlm.corpus.Vocabulary;
+import dev.wordlm.generation.GenerationRequest;
+import dev.wordlm.generator.config.GeneratorConfig;
+import dev.wordlm.generator.inference.InferenceScheduler;
+import dev.wordlm.generator.inference.Permit;
+import dev.wordlm.generator.model.CheckpointRef;
+import dev.wordlm.generator.model.ModelHolder;
+import dev.wordlm.generator.model.ModelLease;
+import dev.wordlm.generator.model.NoModelException;
+import dev.wordlm.generator.web.InvalidRequestException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Admits generation requests: validates them (400), takes a lease on the served model (503 when there is none) and a
+ * place in the queue (503 when full), all on the calling thread and cheaply, before any native work is scheduled.
+ */
+@ApplicationScoped
+public class GenerationService {
+    private static final String UNKNOWN = "<unk>";
+
+    private final ModelHolder holder;
+    private final InferenceScheduler scheduler;
+    private final GenerationMetrics metrics;
+    private final int maxWords;
+    private final int maxPromptChars;
+    private final int sliceWords;
+    private final Duration stallTimeout;
+
+    public GenerationService(ModelHolder holder, InferenceScheduler scheduler, GenerationMetrics metrics,
+                             GeneratorConfig config) {
+        this.holder = holder;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.maxWords = config.generation().maxWords();
+        this.maxPromptChars = config.generation().maxPromptChars();
+        this.sliceWords = config.generation().sliceWords();
+        this.stallTimeout = config.generation().stallTimeout();
+    }
+
+    /** A validated, admitted request holding its model lease and queue place: {@link Ticket#start} it or close it. */
+    Ticket admit(GenerationRequest request, GenerationMetrics.Api api) {
+        Map<String, String> problems = request.problems(maxWords, maxPromptChars);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        GenerationRequest seeded = request.seed() != null ? request : new GenerationRequest(request.words(),
+                request.temperature(), ThreadLocalRandom.current().nextLong(), request.prompt(), request.topK(), request.topP());
+        ModelLease lease;
+        try {
+            lease = holder.acquire();
+        } catch (NoModelException e) {
+            metrics.noModel();
+            throw e;
+        }
+        try {
+            checkPrompt(seeded.prompt(), lease.model().vocabulary());
+            Permit permit = scheduler.admit();
+            return new Ticket(seeded, lease, permit, api);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    /** Prompt words the model cannot read are the client's mistake: say which, before any work is queued. */
+    private static void checkPrompt(String prompt, Vocabulary vocabulary) {
+        if (prompt == null || prompt.isBlank() || vocabulary.contains(UNKNOWN)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String word : prompt.trim().split("\\s+")) {
+            if (!vocabulary.contains(word) && !missing.contains(word)) {
+                missing.add(word);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidRequestException("prompt", "words not in the model's vocabulary (which has no <unk>): "
+                    + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
+                    + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : ""));
+        }
+    }
+
+    /** An admitted request. */
+    final class Ticket implements AutoCloseable {
+        private final GenerationRequest request;
+        private final ModelLease lease;
+        private final Permit permit;
+        private final GenerationMetrics.Api api;
+        private boolean started;
+
+        private Ticket(GenerationRequest request, ModelLease lease, Permit permit, GenerationMetrics.Api api) {
+            this.request = request;
+            this.lease = lease;
+            this.permit = permit;
+            this.api = api;
+        }
+
+        GenerationRequest request() {
+            return request;
+        }
+
+        CheckpointRef checkpoint() {
+            return lease.checkpoint();
+        }
+
+        /** Runs the generation on the inference workers; the job releases the lease and the place when it ends. */
+        void start(WordSink sink) {
+            started = true;
+            new GenerationJob(request, lease, permit, sink, scheduler, metrics, api, sliceWords, stallTimeout).start();
+        }
+
+        /** Gives the lease and the place back if the generation was never started. */
+        @Override
+        public void close() {
+            if (!started) {
+                lease.close();
+                permit.close();
+            }
+        }
+    }
+}

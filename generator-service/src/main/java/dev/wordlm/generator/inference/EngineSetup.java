@@ -1,0 +1,39 @@
+package dev.wordlm.generator.inference;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.wordlm.engine.Engines;
+import dev.wordlm.generator.config.GeneratorConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the PyTorch engine before anything loads a model, so a broken native installation fails the start rather
+ * than the first request, and sets the intra-op thread count: with one worker per core running concurrent streams,
+ * one thread per op is faster than several threads contending for the same cores.
+ */
+@ApplicationScoped
+public class EngineSetup {
+    private static final Logger LOG = Logger.getLogger(EngineSetup.class);
+
+    private final int engineThreads;
+
+    public EngineSetup(GeneratorConfig config) {
+        this.engineThreads = config.generation().engineThreads();
+    }
+
+    void onStart(@Observes @Priority(1) StartupEvent event) {
+        Engines.threads(engineThreads);
+        Engine engine = Engines.pytorch();
+        if (engineThreads > 0) {
+            // The property only counts if this is the engine's first start; this also covers an engine started
+            // earlier in the JVM. Threads take the value at their first op, and the inference workers have run none.
+            JniUtils.setNumThreads(engineThreads);
+        }
+        LOG.infof("%s engine %s ready: %d intra-op threads", engine.getEngineName(), engine.getVersion(),
+                JniUtils.getNumThreads());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.wordlm.generator.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.wordlm.events.CheckpointReady;
+import dev.wordlm.generator.model.CheckpointRef;
+import dev.wordlm.generator.model.ModelSwitcher;
+import dev.wordlm.generator.model.TrainerJson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code checkpoints}. Every replica has a consumer group of its own, so each sees every event and swaps its
+ * own model. The event is handed to the {@link ModelSwitcher} and acknowledged at once: a load takes seconds and must
+ * not hold the consumer (whose health degrades when a record stays unacknowledged). A malformed event is logged and
+ * dropped, never retried forever.
+ */
+@ApplicationScoped
+public class CheckpointEvents {
+    private static final Logger LOG = Logger.getLogger(CheckpointEvents.class);
+
+    private final ModelSwitcher switcher;
+    private final TrainerJson json;
+    private final Counter malformed;
+
+    public CheckpointEvents(ModelSwitcher switcher, TrainerJson json, MeterRegistry registry) {
+        this.switcher = switcher;
+        this.json = json;
+        this.malformed = Counter.builder(ModelSwitcher.REJECTED_METRIC).tag("reason", "malformed-event")
+                .description("Checkpoints refused, by reason").register(registry);
+    }
+
+    @Incoming(Channels.CHECKPOINTS)
+    public void onCheckpoint(String payload) {
+        CheckpointRef ref;
+        try {
+            CheckpointReady event = json.mapper().readValue(payload, CheckpointReady.class);
+            ref = CheckpointRef.of(event);
+        } catch (JsonProcessingException | RuntimeException e) {
+            malformed.increment();
+            LOG.warnf("ignoring a malformed checkpoint event: %s", e.getMessage());
+            return;
+        }
+        LOG.infof("checkpoint %s published (run %s, epoch %d, valid ppl %.2f)", ref.checkpointId(), ref.runId(),
+                ref.epoch(), ref.validPerplexity());
+        switcher.offer(ref);
+    }
+}

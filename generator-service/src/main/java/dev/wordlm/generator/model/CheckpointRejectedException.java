@@ -1,0 +1,35 @@
+package dev.wordlm.generator.model;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A checkpoint that must not be served: wrong digest, corrupt file, unloadable, or gone from the trainer. */
+public class CheckpointRejectedException extends RuntimeException {
+    /** Every reason, as a metric tag: a malformed event, or a checkpoint that fails one of the checks. */
+    public static final List<String> REASONS = List.of("malformed-event", "sha-mismatch", "size",
+            "corrupt", "load", "not-found");
+
+    private final UUID checkpointId;
+    private final String reason;
+
+    public CheckpointRejectedException(UUID checkpointId, String reason, String message) {
+        super(message);
+        this.checkpointId = checkpointId;
+        this.reason = reason;
+    }
+
+    public CheckpointRejectedException(UUID checkpointId, String reason, String message, Throwable cause) {
+        super(message, cause);
+        this.checkpointId = checkpointId;
+        this.reason = reason;
+    }
+
+    public UUID checkpointId() {
+        return checkpointId;
+    }
+
+    /** A short tag for metrics: sha-mismatch, size, corrupt, load, not-found. */
+    public String reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.wordlm.generator.scoring;
+
+import dev.wordlm.generation.LanguageModel;
+import dev.wordlm.generator.config.GeneratorConfig;
+import dev.wordlm.generator.inference.InferenceScheduler;
+import dev.wordlm.generator.inference.Permit;
+import dev.wordlm.generator.model.ModelHolder;
+import dev.wordlm.generator.model.ModelLease;
+import dev.wordlm.generator.web.InvalidRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code POST /api/score}: the served model's perplexity on a text. Runs on the inference workers and takes a queue
+ * place like a generation, since a long text is as much native work as a long generation.
+ */
+@Path("/api/score")
+@Tag(name = "scoring")
+public class ScoreResource {
+    private final ModelHolder holder;
+    private final InferenceScheduler scheduler;
+    private final int maxChars;
+
+    public ScoreResource(ModelHolder holder, InferenceScheduler scheduler, GeneratorConfig config) {
+        this.holder = holder;
+        this.scheduler = scheduler;
+        this.maxChars = config.score().maxChars();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Perplexity of a text under the served model: {\"text\": \"...\"}")
+    public CompletionStage<ScoreResponse> scoreJson(ScoreRequest body) {
+        return score(body == null ? null : body.text());
+    }
+
+    @POST
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Perplexity of a plain-text body under the served model")
+    public CompletionStage<ScoreResponse> scoreText(String text) {
+        return score(text);
+    }
+
+    private CompletionStage<ScoreResponse> score(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidRequestException("text", "is required");
+        }
+        if (text.length() > maxChars) {
+            throw new InvalidRequestException("text", "must be at most " + maxChars + " characters, got " + text.length());
+        }
+        ModelLease lease = holder.acquire();
+        Permit permit;
+        try {
+            permit = scheduler.admit();
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+        try {
+            return scheduler.submit(permit, () -> compute(lease, text));
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private static ScoreResponse compute(ModelLease lease, String text) {
+        try (lease) {
+            long start = System.nanoTime();
+            LanguageModel.ScoreResult r = lease.model().score(text);
+            return new ScoreResponse(r.tokens(), r.unknown(), r.loss(), r.perplexity(),
+                    lease.checkpoint().checkpointId(), lease.checkpoint().runId(), (System.nanoTime() - start) / 1e6);
+        } catch (IllegalArgumentException e) {
+            // Too few tokens, or words the model cannot read (no <unk>): the text's fault.
+            throw new InvalidRequestException("text", e.getMessage());
+        }
+    }
+}

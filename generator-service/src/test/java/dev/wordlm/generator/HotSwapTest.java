@@ -1,0 +1,248 @@
+package dev.wordlm.generator;
+
+import static dev.wordlm.generator.support.Api.awaitHandled;
+import static dev.wordlm.generator.support.Api.awaitRejected;
+import static dev.wordlm.generator.support.Api.awaitServed;
+import static dev.wordlm.generator.support.Api.choose;
+import static dev.wordlm.generator.support.Api.servedCheckpoint;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wordlm.generation.LanguageModel;
+import dev.wordlm.generator.model.ModelHolder;
+import dev.wordlm.generator.support.CheckpointEventPublisher;
+import dev.wordlm.generator.support.FakeTrainer;
+import dev.wordlm.generator.support.FakeTrainer.CheckpointRecord;
+import dev.wordlm.generator.support.SseClient;
+import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.WarmProfile;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoint events through the real broker: hot swaps under load, rejected checkpoints, and pins. */
+@QuarkusTest
+@TestProfile(WarmProfile.class)
+class HotSwapTest {
+    @TempDir
+    static Path work;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    ModelHolder holder;
+
+    @BeforeEach
+    void followNewest() {
+        choose(Map.of("selection", "newest")).then().statusCode(200).body("pinned", nullValue());
+    }
+
+    @Test
+    void eventSwapsTheModelWhileStreamsInFlightFinishOnTheirsAndNoRequestFails() throws Exception {
+        FakeTrainer trainer = FakeTrainer.instance();
+        // A model of the reference's default size, so a long stream is still running when the next swap comes.
+        CheckpointRecord big = trainer.publish(UUID.randomUUID(), 1, 500.0, TestCheckpoints.ptbSized(work, 11));
+        long sent = CheckpointEventPublisher.publish(big, trainer.eventJson(big));
+        double bigSwapMillis = awaitServed(big.id(), sent);
+        LanguageModel bigModel = holder.current().orElseThrow().model();
+
+        CompletableFuture<Void> firstWord = new CompletableFuture<>();
+        CompletableFuture<SseClient.Result> stream = CompletableFuture.supplyAsync(() -> SseClient.read(
+                base.resolve("/generate/stream?words=1500&seed=1"), e -> {
+                    if ("word".equals(e.name())) {
+                        firstWord.complete(null);
+                    }
+                }));
+        firstWord.get(60, TimeUnit.SECONDS);
+
+        Load load = new Load(base, 2);
+        CheckpointRecord small = trainer.publish(UUID.randomUUID(), 1, 400.0, TestCheckpoints.untrained(work, 12));
+        sent = CheckpointEventPublisher.publish(small, trainer.eventJson(small));
+        double smallSwapMillis = awaitServed(small.id(), sent);
+        long swappedAt = System.nanoTime();
+        assertTrue(bigModel.retain(), "a stream still holds the replaced model, so it is not freed yet");
+        bigModel.release();
+
+        given().multiPart("words", "5").post("/generate").then().statusCode(200)
+                .header("X-Model-Checkpoint", small.id().toString());
+        SseClient.Result result = stream.get(120, TimeUnit.SECONDS);
+        long streamEnded = System.nanoTime();
+        load.stop();
+
+        assertEquals(200, result.status());
+        assertEquals(big.id().toString(), result.headers().firstValue("X-Model-Checkpoint").orElse(null));
+        assertEquals(1500, result.named("word").size(), "the stream that started before the swap is complete");
+        SseClient.Event done = result.named("done").get(0);
+        assertTrue(done.data().contains(big.id().toString()), "finished on the model it started with: " + done.data());
+        assertTrue(streamEnded > swappedAt, "the stream was still running when the new model took over");
+        assertFalse(bigModel.retain(), "the replaced model is freed after its last request");
+
+        assertEquals(0, load.failures.get(), "failed requests during the swap: " + load.failureSamples);
+        assertTrue(load.served.contains(small.id().toString()), "new requests see the new checkpoint: " + load.served);
+        System.out.printf("%n[measure] hot swap: event -> serving %.0f ms for the 10k-word 2x200 LSTM (%.1f MB), "
+                        + "%.0f ms for a tiny model; %d requests during the swap, %d failed; a 1500-word stream "
+                        + "finished on the old model %.0f ms after the swap%n", bigSwapMillis, big.sizeBytes() / 1e6,
+                smallSwapMillis, load.requests.get(), load.failures.get(), (streamEnded - swappedAt) / 1e6);
+    }
+
+    @Test
+    void checkpointWhoseBytesDoNotMatchTheAnnouncedDigestIsRejected() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        String current = servedCheckpoint();
+        byte[] good = TestCheckpoints.untrained(work, 21);
+        CheckpointRecord record = trainer.publishMismatched(UUID.randomUUID(), 1, 100.0, good, flipped(good));
+        try {
+            CheckpointEventPublisher.publish(record, trainer.eventJson(record));
+            assertEquals("sha-mismatch", awaitRejected(record.id()));
+            assertEquals(current, servedCheckpoint(), "the current model keeps serving");
+            given().multiPart("words", "5").post("/generate").then().statusCode(200).header("X-Model-Checkpoint", current);
+        } finally {
+            trainer.withdraw(record.id());
+        }
+    }
+
+    @Test
+    void corruptCheckpointIsRejectedEvenWhenItsDigestIsAnnouncedCorrectly() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        String current = servedCheckpoint();
+        CheckpointRecord record = trainer.publish(UUID.randomUUID(), 1, 100.0, flipped(TestCheckpoints.untrained(work, 22)));
+        try {
+            CheckpointEventPublisher.publish(record, trainer.eventJson(record));
+            assertEquals("corrupt", awaitRejected(record.id()));
+            assertEquals(current, servedCheckpoint());
+            given().get("/api/model").then().body("lastRejection.message", containsString("sha256"));
+        } finally {
+            trainer.withdraw(record.id());
+        }
+    }
+
+    @Test
+    void malformedEventIsIgnored() {
+        String current = servedCheckpoint();
+        CheckpointEventPublisher.publish("junk", "{\"this is\": \"not a checkpoint event\"");
+        // Events are handled in order: once a later (rejected) checkpoint is seen, the junk was handled too.
+        FakeTrainer trainer = FakeTrainer.instance();
+        CheckpointRecord marker = trainer.publish(UUID.randomUUID(), 1, 1.0, flipped(TestCheckpoints.untrained(work, 23)));
+        try {
+            CheckpointEventPublisher.publish(marker, trainer.eventJson(marker));
+            awaitRejected(marker.id());
+            assertEquals(current, servedCheckpoint());
+        } finally {
+            trainer.withdraw(marker.id());
+        }
+    }
+
+    @Test
+    void putPinsACheckpointOrARunAndUnpins() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        UUID run = UUID.randomUUID();
+        CheckpointRecord first = trainer.publish(run, 1, 300.0, TestCheckpoints.untrained(work, 31));
+        CheckpointRecord best = trainer.publish(run, 2, 200.0, TestCheckpoints.untrained(work, 32));
+        CheckpointRecord last = trainer.publish(run, 3, 250.0, TestCheckpoints.untrained(work, 33));
+
+        choose(Map.of("checkpointId", first.id().toString())).then().statusCode(200)
+                .body("model.checkpointId", equalTo(first.id().toString()))
+                .body("pinned.checkpointId", equalTo(first.id().toString()));
+        given().multiPart("words", "3").post("/generate").then().header("X-Model-Checkpoint", first.id().toString());
+
+        // A newer checkpoint does not replace a pinned one.
+        CheckpointRecord newer = trainer.publish(UUID.randomUUID(), 1, 10.0, TestCheckpoints.untrained(work, 34));
+        CheckpointEventPublisher.publish(newer, trainer.eventJson(newer));
+        assertEquals("ignored", awaitHandled(newer.id()));
+        assertEquals(first.id().toString(), servedCheckpoint());
+
+        choose(Map.of("runId", run.toString(), "selection", "best")).then().statusCode(200)
+                .body("model.checkpointId", equalTo(best.id().toString()))
+                .body("pinned.runId", equalTo(run.toString()))
+                .body("selection", equalTo("best"));
+        choose(Map.of("runId", run.toString(), "selection", "newest")).then().statusCode(200)
+                .body("model.checkpointId", equalTo(last.id().toString()));
+        choose(Map.of("selection", "newest")).then().statusCode(200)
+                .body("pinned", nullValue())
+                .body("model.checkpointId", equalTo(newer.id().toString()));
+
+        choose(Map.of("checkpointId", UUID.randomUUID().toString())).then().statusCode(404)
+                .contentType(ContentType.JSON).body("error", equalTo("not_found"));
+        choose(Map.of()).then().statusCode(400).body("error", equalTo("invalid_request"));
+        choose(Map.of("checkpointId", "not-a-uuid")).then().statusCode(400).body("fields", hasKey("checkpointId"));
+        choose(Map.of("checkpointId", first.id().toString(), "runId", run.toString())).then().statusCode(400);
+        choose(Map.of("selection", "worst")).then().statusCode(400).body("fields", hasKey("selection"));
+        assertEquals(newer.id().toString(), servedCheckpoint(), "refused choices change nothing");
+    }
+
+    private static byte[] flipped(byte[] file) {
+        byte[] copy = file.clone();
+        copy[copy.length / 2] ^= 0x55;
+        return copy;
+    }
+
+    /** Clients sending short JSON generations in a loop, counting answers that are not 200. */
+    private static final class Load {
+        final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        final Set<String> served = ConcurrentHashMap.newKeySet();
+        final List<String> failureSamples = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads;
+
+        Load(URI base, int clients) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(base.resolve("/generate"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"words\": 20}")).build();
+            threads = IntStream.range(0, clients).mapToObj(i -> new Thread(() -> {
+                while (running.get()) {
+                    requests.incrementAndGet();
+                    try {
+                        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            failures.incrementAndGet();
+                            failureSamples.add(r.statusCode() + " " + r.body());
+                        } else {
+                            served.add(r.headers().firstValue("X-Model-Checkpoint").orElse("?"));
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        failureSamples.add(e.toString());
+                    }
+                }
+            }, "load-" + i)).toList();
+            threads.forEach(Thread::start);
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+        }
+    }
+}
