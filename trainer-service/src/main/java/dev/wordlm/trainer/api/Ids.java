@@ -1,0 +1,25 @@
+package dev.wordlm.trainer.api;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/** Path ids are parsed here, so a malformed id is a 404 like an unknown one, with a JSON body. */
+public final class Ids {
+    private Ids() {
+    }
+
+    public static Optional<UUID> parse(String id) {
+        if (id == null || id.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static UUID runId(String id) {
+        return parse(id).orElseThrow(() -> NotFoundProblem.run(id));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.wordlm.trainer.api;
+
+import java.util.List;
+import java.util.Map;
+
+/** Client input that cannot be used: answered with 400 and the list of bad fields. */
+public class InvalidInputException extends RuntimeException {
+    private final List<FieldError> errors;
+
+    public InvalidInputException(String message, List<FieldError> errors) {
+        super(message);
+        this.errors = List.copyOf(errors);
+    }
+
+    public static InvalidInputException of(String field, String message) {
+        return new InvalidInputException("invalid request", List.of(new FieldError(field, message)));
+    }
+
+    public static InvalidInputException of(Map<String, String> problems) {
+        return new InvalidInputException("invalid request",
+                problems.entrySet().stream().map(e -> new FieldError(e.getKey(), e.getValue())).toList());
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.wordlm.trainer.checkpoint;
+
+import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.trainer.api.Ids;
+import dev.wordlm.trainer.api.InvalidInputException;
+import dev.wordlm.trainer.api.NotFoundProblem;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Sort;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Checkpoint metadata and files: generators download models from here, so they need no shared volume. */
+@Path("/api/checkpoints")
+@Tag(name = "checkpoints")
+public class CheckpointResource {
+    static final int MAX_LIMIT = 200;
+    private final CheckpointViews views;
+    private final CheckpointFiles files;
+
+    public CheckpointResource(CheckpointViews views, CheckpointFiles files) {
+        this.views = views;
+        this.files = files;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "Checkpoints, newest first or best (lowest validation perplexity) first",
+            description = "The generator asks for `?selection=newest&limit=1` (or `best`, optionally within one `runId`) "
+                    + "to know what to serve at start-up.")
+    @APIResponse(responseCode = "400", description = "Invalid selection, limit or runId",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public List<CheckpointView> list(@QueryParam("selection") @DefaultValue("newest") String selection,
+                                     @QueryParam("limit") @DefaultValue("20") String limit,
+                                     @QueryParam("runId") String runId) {
+        Sort order = switch (selection) {
+            case "newest" -> Sort.descending("createdAt");
+            case "best" -> Sort.ascending("validLoss").and("createdAt", Sort.Direction.Descending);
+            default -> throw InvalidInputException.of("selection", "must be newest or best, got '" + selection + "'");
+        };
+        int n;
+        try {
+            n = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_LIMIT) {
+            throw InvalidInputException.of("limit", "must be an integer between 1 and " + MAX_LIMIT + ", got '" + limit + "'");
+        }
+        PanacheQuery<CheckpointRecord> query;
+        if (runId == null || runId.isBlank()) {
+            query = CheckpointRecord.findAll(order);
+        } else {
+            UUID run = Ids.parse(runId).orElseThrow(() -> InvalidInputException.of("runId", "is not a UUID: '" + runId + "'"));
+            query = CheckpointRecord.find("runId", order, run);
+        }
+        return query.page(0, n).list().stream().map(views::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "A checkpoint: run, epoch, validation perplexity, sha256, size, model, download URL")
+    @APIResponse(responseCode = "404", description = "No such checkpoint",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public CheckpointView get(@PathParam("id") String id) {
+        return views.of(find(id));
+    }
+
+    @GET
+    @Path("{id}/content")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    @Transactional
+    @Operation(summary = "The checkpoint file (.wlm); its sha256 is in the metadata and the ETag")
+    public Response content(@PathParam("id") String id) {
+        CheckpointRecord c = find(id);
+        java.nio.file.Path file = files.resolve(c.file).orElseThrow(() -> new NotFoundProblem(
+                "the file of checkpoint " + c.id + " is not on this replica's checkpoint volume"));
+        return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"" + c.id + ".wlm\"")
+                .header("ETag", "\"" + c.sha256 + "\"")
+                .header("X-Checkpoint-Sha256", c.sha256)
+                .build();
+    }
+
+    private static CheckpointRecord find(String id) {
+        UUID checkpointId = Ids.parse(id).orElse(null);
+        CheckpointRecord c = checkpointId == null ? null : CheckpointRecord.findById(checkpointId);
+        if (c == null) {
+            throw new NotFoundProblem("no checkpoint with id '" + id + "'");
+        }
+        return c;
+    }
+}

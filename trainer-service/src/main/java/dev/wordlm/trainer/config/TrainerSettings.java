@@ -1,0 +1,67 @@
+package dev.wordlm.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The {@code wordlm.*} keys of application.properties. */
+@ConfigMapping(prefix = "wordlm")
+public interface TrainerSettings {
+
+    /** Datasets: {@code <data-root>/<name>/{train,valid,test}.txt}. */
+    Path dataRoot();
+
+    /** Checkpoints: {@code <checkpoint-dir>/<run id>/...}. */
+    Path checkpointDir();
+
+    /** Base URL of this service as other services reach it (checkpoint download links). */
+    String publicUrl();
+
+    /** Which device runs get when their request does not say. */
+    @WithDefault("auto")
+    DevicePreference device();
+
+    Trainer trainer();
+
+    Outbox outbox();
+
+    interface Trainer {
+        /** Runs trained at once by this replica (one Kafka consumer each). */
+        @WithDefault("1")
+        int concurrency();
+
+        /** A RUNNING run whose heartbeat is older than this may be taken over by another trainer. */
+        @WithDefault("30s")
+        Duration leaseTimeout();
+
+        /** How often a trainer renews its leases, saves progress and looks for cancel requests. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** PyTorch intra-op threads; 0 = PyTorch's default (one per core). Small models train faster on one. */
+        @WithDefault("0")
+        int threads();
+    }
+
+    interface Outbox {
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Longest wait for Kafka to acknowledge one event before the relay tries again later. */
+        @WithDefault("20s")
+        Duration sendTimeout();
+
+        @WithDefault("100")
+        int batchSize();
+
+        @WithDefault("24h")
+        Duration retention();
+    }
+
+    /** {@link #publicUrl()} without a trailing slash. */
+    default String baseUrl() {
+        String url = publicUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

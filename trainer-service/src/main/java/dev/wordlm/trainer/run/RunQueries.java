@@ -1,0 +1,49 @@
+package dev.wordlm.trainer.run;
+
+import dev.wordlm.events.RunStatus;
+import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.trainer.checkpoint.CheckpointRecord;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.UUID;
+
+/** Reads runs, their metrics and checkpoints as views. Transactional so it works from any thread (SSE polling). */
+@ApplicationScoped
+@Transactional
+public class RunQueries {
+    private final RunViews views;
+
+    public RunQueries(RunViews views) {
+        this.views = views;
+    }
+
+    public RunView view(UUID id) {
+        TrainingRun run = TrainingRun.findById(id);
+        if (run == null) {
+            throw NotFoundProblem.run(id);
+        }
+        return views.of(run, CheckpointRecord.ofRun(id));
+    }
+
+    public RunPage page(RunStatus status, int page, int size) {
+        Sort newestFirst = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
+        PanacheQuery<TrainingRun> query = status == null
+                ? TrainingRun.findAll(newestFirst)
+                : TrainingRun.find("status", newestFirst, status);
+        query.page(Page.of(page, size));
+        List<RunView> items = query.list().stream().map(r -> views.of(r, null)).toList();
+        long total = query.count();
+        return new RunPage(items, page, size, total, (int) ((total + size - 1) / size));
+    }
+
+    public List<EpochMetricView> metrics(UUID id) {
+        if (TrainingRun.findById(id) == null) {
+            throw NotFoundProblem.run(id);
+        }
+        return EpochMetricRecord.ofRun(id).stream().map(views::of).toList();
+    }
+}

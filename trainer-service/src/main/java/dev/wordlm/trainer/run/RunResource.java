@@ -1,0 +1,168 @@
+package dev.wordlm.trainer.run;
+
+import dev.wordlm.events.RunStatus;
+import dev.wordlm.events.RunStatusChanged;
+import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.trainer.api.Ids;
+import dev.wordlm.trainer.api.InvalidInputException;
+import dev.wordlm.trainer.api.RequestValidation;
+import dev.wordlm.trainer.live.LiveEvent;
+import dev.wordlm.trainer.live.RunEventHub;
+import dev.wordlm.trainer.live.RunEventStream;
+import dev.wordlm.trainer.training.LocalRuns;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/** Training runs: queue, inspect, follow live, cancel. JDBC work runs on worker threads, never the event loop. */
+@Path("/api/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs")
+public class RunResource {
+    static final int MAX_PAGE_SIZE = 200;
+
+    private final RunService service;
+    private final RunQueries queries;
+    private final RequestValidation validation;
+    private final RunEventStream events;
+    private final RunEventHub hub;
+    private final LocalRuns localRuns;
+
+    public RunResource(RunService service, RunQueries queries, RequestValidation validation, RunEventStream events,
+                       RunEventHub hub, LocalRuns localRuns) {
+        this.service = service;
+        this.queries = queries;
+        this.validation = validation;
+        this.events = events;
+        this.hub = hub;
+        this.localRuns = localRuns;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Queue a training run",
+            description = "Validates the hyperparameters, stores the run and its training request in one transaction "
+                    + "(so it is never lost, even while Kafka is down) and answers 202 with the run.")
+    @APIResponse(responseCode = "202", description = "Queued; Location names the run",
+            content = @Content(schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request; each bad field is named",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response create(RunRequest body) {
+        if (body == null) {
+            throw InvalidInputException.of("body", "a JSON object with the run's dataset and hyperparameters is required");
+        }
+        validation.check(body);
+        TrainingRun run = service.create(body);
+        return Response.accepted(queries.view(run.id)).location(URI.create("/api/runs/" + run.id)).build();
+    }
+
+    @GET
+    @Operation(summary = "List runs, newest first, optionally only those in one status")
+    public RunPage list(@QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") String page,
+                        @QueryParam("size") @DefaultValue("20") String size) {
+        return queries.page(parseStatus(status), intParam("page", page, 0, Integer.MAX_VALUE),
+                intParam("size", size, 1, MAX_PAGE_SIZE));
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "A run: status, progress, perplexities, timings, error, checkpoints")
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public RunView get(@PathParam("id") String id) {
+        return queries.view(Ids.runId(id));
+    }
+
+    @GET
+    @Path("{id}/metrics")
+    @Operation(summary = "The run's finished epochs: losses, perplexities, learning rate, time, tokens/s")
+    public List<EpochMetricView> metrics(@PathParam("id") String id) {
+        return queries.metrics(Ids.runId(id));
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Live progress as server-sent events",
+            description = "Events: run (the run when the stream opens), log (training log lines), batch (every "
+                    + "logInterval batches), epoch (end of each epoch), status (changes; the stream ends after a final "
+                    + "one). Batch and log events come from the replica that trains the run.")
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @Context Sse sse) {
+        return events.open(Ids.runId(id))
+                .map(e -> sse.newEventBuilder().name(e.name()).data(e.data().getClass(), e.data()).build());
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Cancel a run",
+            description = "A queued run is cancelled at once. A running one stops after its current batch and its best "
+                    + "model is evaluated on test, like Ctrl-C in the reference; it then ends CANCELLED.")
+    @APIResponse(responseCode = "202", description = "Cancelled, or cancellation requested",
+            content = @Content(schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "409", description = "The run has already ended",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response cancel(@PathParam("id") String id) {
+        UUID runId = Ids.runId(id);
+        TrainingRun run = service.cancel(runId);
+        if (run.status == RunStatus.CANCELLED) {
+            hub.publish(runId, LiveEvent.STATUS, RunStatusChanged.of(runId, RunStatus.CANCELLED,
+                    "cancelled before it started", Instant.now()));
+        } else {
+            // Trained here: stop now rather than at the next heartbeat.
+            localRuns.session(runId).ifPresent(s -> s.cancel());
+        }
+        return Response.accepted(queries.view(runId)).build();
+    }
+
+    private static RunStatus parseStatus(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return RunStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.of("status", "must be one of " + Arrays.stream(RunStatus.values())
+                    .map(Enum::name).collect(Collectors.joining(", ")) + ", got '" + status + "'");
+        }
+    }
+
+    private static int intParam(String name, String value, int min, int max) {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
+        throw InvalidInputException.of(name, "must be " + range + ", got '" + value + "'");
+    }
+}

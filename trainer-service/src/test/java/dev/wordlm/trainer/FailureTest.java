@@ -1,0 +1,35 @@
+package dev.wordlm.trainer;
+
+import dev.wordlm.trainer.support.Api;
+import dev.wordlm.trainer.support.KafkaBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A run that cannot train ends FAILED with the reason, and the trainer goes on with the next run. */
+@QuarkusTest
+@WithTestResource(KafkaBroker.class)
+class FailureTest {
+
+    @Test
+    void aDivergingRunFailsWithTheTrainersMessage() {
+        Map<String, Object> body = Api.tinyRun(1);
+        body.put("model", "RNN_RELU");
+        body.put("lr", 1e12);
+        body.put("clip", 1e12);
+        UUID id = Api.submit(body);
+        JsonPath run = Api.awaitStatus(id, "FAILED", Duration.ofSeconds(90));
+        assertTrue(run.getString("error").contains("training diverged"), run.getString("error"));
+        assertNotNull(run.getString("timings.finishedAt"));
+
+        UUID next = Api.submit(Api.tinyRun(1));
+        Api.awaitStatus(next, "COMPLETED", Duration.ofSeconds(90));
+    }
+}

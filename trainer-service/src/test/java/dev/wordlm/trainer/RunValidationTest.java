@@ -1,0 +1,136 @@
+package dev.wordlm.trainer;
+
+import dev.wordlm.trainer.support.Api;
+import dev.wordlm.trainer.support.KafkaBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+/** Bad input is a 400 naming each bad field, an unknown id a 404, both JSON; never a 500. No run is created. */
+@QuarkusTest
+@WithTestResource(KafkaBroker.class)
+class RunValidationTest {
+
+    private static ValidatableResponse post(Object body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/api/runs").then()
+                .contentType(ContentType.JSON);
+    }
+
+    private static Map<String, Object> with(String key, Object value) {
+        Map<String, Object> body = Api.tinyRun(1);
+        body.put(key, value);
+        return body;
+    }
+
+    @Test
+    void outOfRangeValuesAreNamedWithTheCliMessages() {
+        Map<String, Object> body = Api.tinyRun(1);
+        body.put("emsize", 0);
+        body.put("nlayers", 17);
+        body.put("lr", -1);
+        body.put("dropout", 1.0);
+        body.put("epochs", 0);
+        post(body).statusCode(400)
+                .body("status", equalTo(400))
+                .body("errors.field", hasItems("emsize", "nlayers", "lr", "dropout", "epochs"))
+                .body("errors.find { it.field == 'emsize' }.message", equalTo("must be between 1 and 8192, got 0"))
+                .body("errors.find { it.field == 'dropout' }.message", equalTo("must be in [0, 1), got 1.0"))
+                .body("errors.field", not(hasItem("nhid")));
+    }
+
+    @Test
+    void tiedNeedsEqualSizes() {
+        Map<String, Object> body = with("tied", true);
+        body.put("nhid", 32);
+        post(body).statusCode(400)
+                .body("errors", hasSize(1))
+                .body("errors[0].field", equalTo("tied"))
+                .body("errors[0].message", containsString("nhid must be equal to emsize"));
+    }
+
+    @Test
+    void unknownModelTypeListsTheKnownOnes() {
+        post(with("model", "TRANSFORMER")).statusCode(400)
+                .body("errors[0].field", equalTo("model"))
+                .body("errors[0].message", containsString("RNN_TANH, RNN_RELU, LSTM, GRU"));
+    }
+
+    @Test
+    void datasetMustBeAKnownNameInsideTheDataRoot() {
+        post(with("dataset", "no-such-corpus")).statusCode(400)
+                .body("errors[0].field", equalTo("dataset"))
+                .body("errors[0].message", containsString("unknown dataset 'no-such-corpus'"))
+                .body("errors[0].message", containsString("sample"));
+        post(with("dataset", "../../etc")).statusCode(400)
+                .body("errors[0].field", equalTo("dataset"))
+                .body("errors[0].message", containsString("is not a dataset name"));
+        Map<String, Object> missing = Api.tinyRun(1);
+        missing.remove("dataset");
+        post(missing).statusCode(400).body("errors[0].field", equalTo("dataset"));
+    }
+
+    @Test
+    void cudaIsRefusedWhereThereIsNoGpu() {
+        post(with("cuda", true)).statusCode(400).body("errors[0].field", equalTo("cuda"));
+    }
+
+    @Test
+    void wrongTypesAndUnknownFieldsAreNamed() {
+        post(with("emsize", "big")).statusCode(400)
+                .body("errors[0].field", equalTo("emsize"))
+                .body("errors[0].message", equalTo("must be an integer, got \"big\""));
+        post(with("emSize", 16)).statusCode(400)
+                .body("errors[0].field", equalTo("emSize"))
+                .body("errors[0].message", containsString("unknown field"));
+        post(with("tied", "maybe")).statusCode(400).body("errors[0].field", equalTo("tied"));
+    }
+
+    @Test
+    void malformedOrMissingBodiesAreRejected() {
+        post("{\"dataset\": \"sample\",").statusCode(400).body("errors[0].field", equalTo("body"));
+        post("[1, 2]").statusCode(400).body("errors[0].field", equalTo("body"));
+        given().contentType(ContentType.JSON).when().post("/api/runs").then()
+                .statusCode(400).contentType(ContentType.JSON).body("errors[0].field", equalTo("body"));
+    }
+
+    @Test
+    void unknownOrMalformedRunIdsAre404Json() {
+        UUID unknown = UUID.randomUUID();
+        for (String path : new String[] {"/api/runs/" + unknown, "/api/runs/" + unknown + "/metrics",
+                "/api/runs/not-a-uuid", "/api/runs/" + unknown + "/events"}) {
+            given().when().get(path).then().statusCode(404).contentType(ContentType.JSON)
+                    .body("status", equalTo(404));
+        }
+        given().when().post("/api/runs/" + unknown + "/cancel").then().statusCode(404).contentType(ContentType.JSON);
+        given().when().get("/api/checkpoints/" + unknown).then().statusCode(404).contentType(ContentType.JSON);
+        given().when().get("/api/checkpoints/" + unknown + "/content").then().statusCode(404);
+    }
+
+    @Test
+    void listParametersAreValidated() {
+        given().queryParam("status", "BOGUS").when().get("/api/runs").then().statusCode(400)
+                .body("errors[0].field", equalTo("status"));
+        given().queryParam("size", 0).when().get("/api/runs").then().statusCode(400)
+                .body("errors[0].field", equalTo("size"));
+        given().queryParam("page", "x").when().get("/api/runs").then().statusCode(400)
+                .body("errors[0].field", equalTo("page"));
+    }
+
+    @Test
+    void openApiAndSwaggerUiAreServed() {
+        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/runs"));
+        given().when().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}
