@@ -84,7 +84,9 @@ final class BenchCommand implements Callable<Integer> {
         double trainOverall = timed.stream().mapToDouble(r -> 1 / r).sum();
         trainOverall = timed.size() / trainOverall;
 
-        // Generation speed does not depend on the weights: time it on a freshly initialised model.
+        // Generation speed does not depend on the weights: time it on a freshly initialised model. The same number of
+        // threads as training, used differently: one intra-op thread, the decoder's product split over `threads`.
+        Engines.intraOpThreads(1);
         Path ckpt = dir.resolve("gen.wlm");
         try (NDManager m = NDManager.newBaseManager();
              RnnLanguageModel fresh = RnnLanguageModel.initialize(config.modelConfig(corpus.vocabSize()), m,
@@ -93,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
                     corpus.fingerprint());
         }
         double genRate;
-        try (LanguageModel lm = LanguageModel.load(ckpt, Engines.device(cuda))) {
+        try (LanguageModel lm = LanguageModel.load(ckpt, Engines.device(cuda), threads)) {
             try (LanguageModel.Generation g = lm.generate(GenerationRequest.of(genWarmup, 1.0, 1L))) {
                 g.forEachRemaining(w -> { });
             }

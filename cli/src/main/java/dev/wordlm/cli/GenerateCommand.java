@@ -40,16 +40,21 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1.0", description = "sample among the most likely words whose "
             + "probabilities sum to p (1 = all)")
     double topP;
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for PyTorch (0 = one per core)")
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = one per core)")
     int threads;
+
+    /** One stream: one intra-op thread, and the decoder's product split over --threads Java threads (default: cores). */
+    private int decoderThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
 
     @Override
     public Integer call() throws Exception {
         GenerationRequest request = new GenerationRequest(words, temperature, seed, prompt, topK, topP)
                 .validated(Integer.MAX_VALUE, Integer.MAX_VALUE);
-        Engines.threads(threads);
+        Engines.threads(1);
         boolean toStdout = "-".equals(outf);
-        try (LanguageModel lm = LanguageModel.load(checkpoint, Engines.device(cuda));
+        try (LanguageModel lm = LanguageModel.load(checkpoint, Engines.device(cuda), decoderThreads());
              LanguageModel.Generation words = lm.generate(request);
              Writer out = toStdout
                      ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))

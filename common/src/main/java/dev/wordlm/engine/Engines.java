@@ -31,6 +31,16 @@ public final class Engines {
         }
     }
 
+    /**
+     * Changes the intra-op thread count of the running engine. Generation of one stream is many small ops, where
+     * PyTorch's thread team costs more than it gives: it runs best on one intra-op thread, with its large product
+     * split over Java threads instead ({@link dev.wordlm.generation.LanguageModel#load(java.nio.file.Path, Device, int)}).
+     */
+    public static void intraOpThreads(int n) {
+        pytorch();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, n));
+    }
+
     /** The device to compute on: a GPU when asked for (an error if none is visible), else the CPU. */
     public static Device device(boolean cuda) {
         Engine engine = pytorch();

@@ -36,12 +36,12 @@ public final class LanguageModel implements AutoCloseable {
     private final int unknownId;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    private LanguageModel(Checkpoint checkpoint, Device device) {
+    private LanguageModel(Checkpoint checkpoint, Device device, int decoderThreads) {
         this.info = checkpoint.info();
         this.root = NDManager.newBaseManager(device);
         try {
             this.model = checkpoint.toModel(root, device);
-            this.cell = new StepCell(model);
+            this.cell = new StepCell(model, device.isGpu() ? 1 : decoderThreads);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -50,13 +50,21 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     public static LanguageModel load(Path file, Device device) {
+        return load(file, device, 1);
+    }
+
+    /**
+     * @param decoderThreads threads that share the decoder's product for one stream (a CPU single-stream tool such
+     *                       as {@code lm generate} gains from one per core; a server running many streams keeps 1)
+     */
+    public static LanguageModel load(Path file, Device device, int decoderThreads) {
         Engines.pytorch();
-        return new LanguageModel(Checkpoint.load(file), device);
+        return new LanguageModel(Checkpoint.load(file), device, decoderThreads);
     }
 
     public static LanguageModel load(Checkpoint checkpoint, Device device) {
         Engines.pytorch();
-        return new LanguageModel(checkpoint, device);
+        return new LanguageModel(checkpoint, device, 1);
     }
 
     public Checkpoint.Info info() {

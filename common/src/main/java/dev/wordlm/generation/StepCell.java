@@ -5,10 +5,18 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.ndarray.index.NDIndex;
+import dev.wordlm.engine.Autograd;
 import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One time step of the model, computed with plain matrix products from the model's weights. For generation
@@ -24,6 +32,9 @@ final class StepCell implements AutoCloseable {
     private final NDArray encoder;
     private final NDArray decoderWeight;
     private final NDArray decoderBias;
+    private final NDArray[] decoderWeightParts;
+    private final NDArray[] decoderBiasParts;
+    private final ExecutorService decoderHelpers;
     private final NDArray[] weight;
     private final NDArray[] bias;
     private final NDArray[] inputWeight;
@@ -32,12 +43,42 @@ final class StepCell implements AutoCloseable {
     private final NDArray[] hiddenBias;
 
     StepCell(RnnLanguageModel model) {
+        this(model, 1);
+    }
+
+    /**
+     * @param decoderParts how many threads share the decoder's matrix-vector product at batch 1. The product reads
+     *                     the whole vocabulary-by-nhid matrix for every word, and the BLAS inside libtorch runs it on one
+     *                     core whatever its thread setting: with parts > 1, rows are split between Java threads.
+     */
+    StepCell(RnnLanguageModel model, int decoderParts) {
         this.config = model.config();
         this.manager = model.manager().newSubManager();
         Map<String, NDArray> p = model.namedParameters();
         encoder = p.get(RnnLanguageModel.ENCODER_WEIGHT);
         decoderWeight = p.get(RnnLanguageModel.DECODER_WEIGHT);
         decoderBias = p.get(RnnLanguageModel.DECODER_BIAS);
+        int parts = Math.max(1, Math.min(decoderParts, 8));
+        decoderWeightParts = new NDArray[parts];
+        decoderBiasParts = new NDArray[parts];
+        long rows = config.vocabSize();
+        for (int k = 0; k < parts; k++) {
+            long from = rows * k / parts;
+            long to = rows * (k + 1) / parts;
+            NDArray w = parts == 1 ? decoderWeight : decoderWeight.get(new NDIndex("{}:{}", from, to));
+            NDArray b = parts == 1 ? decoderBias : decoderBias.get(new NDIndex("{}:{}", from, to));
+            if (parts > 1) {
+                w.attach(manager);
+                b.attach(manager);
+            }
+            decoderWeightParts[k] = w;
+            decoderBiasParts[k] = b;
+        }
+        decoderHelpers = parts == 1 ? null : Executors.newFixedThreadPool(parts - 1, r -> {
+            Thread t = new Thread(r, "decoder-part");
+            t.setDaemon(true);
+            return t;
+        });
         int layers = config.nlayers();
         weight = new NDArray[layers];
         bias = new NDArray[layers];
@@ -109,7 +150,7 @@ final class StepCell implements AutoCloseable {
                 next.add(c);
             }
         }
-        NDArray logits = linear(x, decoderWeight, decoderBias);
+        NDArray logits = decode(x);
         if (temperature != 1f) {
             logits = logits.divi(temperature);
         }
@@ -117,6 +158,35 @@ final class StepCell implements AutoCloseable {
         NDList out = new NDList(logits.softmax(1));
         out.addAll(next);
         return out;
+    }
+
+    /** The decoder's product, its row blocks computed in parallel when there are several parts. */
+    private NDArray decode(NDArray x) {
+        int parts = decoderWeightParts.length;
+        if (parts == 1 || x.getShape().get(0) != 1) {
+            return linear(x, decoderWeight, decoderBias);
+        }
+        List<Future<NDArray>> others = new ArrayList<>(parts - 1);
+        for (int k = 1; k < parts; k++) {
+            int part = k;
+            others.add(decoderHelpers.submit(() -> {
+                Autograd.record(false); // grad mode is per thread
+                return linear(x, decoderWeightParts[part], decoderBiasParts[part]);
+            }));
+        }
+        NDList blocks = new NDList(parts);
+        blocks.add(linear(x, decoderWeightParts[0], decoderBiasParts[0]));
+        try {
+            for (Future<NDArray> f : others) {
+                blocks.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("decoding failed: " + e.getCause(), e.getCause());
+        }
+        return NDArrays.concat(blocks, 1);
     }
 
     private static NDArray sigmoid(NDArray x) {
@@ -129,6 +199,9 @@ final class StepCell implements AutoCloseable {
 
     @Override
     public void close() {
+        if (decoderHelpers != null) {
+            decoderHelpers.shutdownNow();
+        }
         manager.close();
     }
 }

@@ -28,7 +28,9 @@ class StepCellTest {
             long[] tokens = {3, 17, 5, 39, 0, 22, 8, 8, 1, 30};
             NDArray fused = model.forward(m.create(tokens, new Shape(tokens.length, 1)), model.initialState(m, 1), false)
                     .head().softmax(1);
-            try (StepCell cell = new StepCell(model)) {
+            // one decoder part, and three (row blocks computed on helper threads)
+            for (int parts : new int[] {1, 3}) {
+            try (StepCell cell = new StepCell(model, parts)) {
                 int entries = type == ModelType.LSTM ? 6 : 3;
                 NDList state = new NDList();
                 for (int k = 0; k < entries; k++) {
@@ -39,10 +41,11 @@ class StepCellTest {
                     float[] expected = fused.get(t).toFloatArray();
                     float[] actual = out.head().toFloatArray();
                     for (int v = 0; v < expected.length; v++) {
-                        assertEquals(expected[v], actual[v], 1e-6, type + " step " + t + " word " + v);
+                        assertEquals(expected[v], actual[v], 1e-6, type + " parts " + parts + " step " + t + " word " + v);
                     }
                     state = out.subNDList(1);
                 }
+            }
             }
         }
     }
