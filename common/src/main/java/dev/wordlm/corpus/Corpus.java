@@ -41,17 +41,35 @@ public record Corpus(Vocabulary vocabulary, int[] train, int[] valid, int[] test
         return new Corpus(vocab.build(), ids[0], ids[1], ids[2], HexFormat.of().formatHex(sha.digest()));
     }
 
-    /** Maps text to ids with a fixed vocabulary, as the data was mapped in training; unknown words are an error. */
-    public static int[] encode(String text, Vocabulary vocabulary) {
+    /**
+     * Token ids of a text under a fixed vocabulary, tokenised as the corpus files are ({@code <eos>} at each line end
+     * when {@code lineEnds}). Unknown words become {@code <unk>} when the vocabulary has it, and are an error naming
+     * them otherwise.
+     */
+    public static int[] encode(String text, Vocabulary vocabulary, boolean lineEnds) {
         IntList out = new IntList(Math.max(16, text.length() / 5));
         int eos = vocabulary.id(Vocabulary.EOS);
+        int unknown = vocabulary.id(Vocabulary.UNK);
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
         forEachToken(text, word -> {
-            int id = word == null ? eos : vocabulary.id(word);
-            if (id < 0) {
-                throw new IllegalArgumentException("word '" + word + "' is not in the model's vocabulary");
+            if (word == null) {
+                if (lineEnds && eos >= 0) {
+                    out.add(eos);
+                }
+                return;
             }
-            out.add(id);
+            int id = vocabulary.id(word);
+            if (id < 0 && unknown < 0) {
+                missing.add(word);
+            } else {
+                out.add(id >= 0 ? id : unknown);
+            }
         });
+        if (!missing.isEmpty()) {
+            java.util.List<String> shown = missing.stream().limit(10).toList();
+            throw new IllegalArgumentException("words not in the model's vocabulary: " + String.join(", ", shown)
+                    + (missing.size() > 10 ? " (and " + (missing.size() - 10) + " more)" : ""));
+        }
         return out.toArray();
     }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 /** Words and their indices, in order of first appearance (the reference's {@code data.Dictionary}). */
 public final class Vocabulary {
     public static final String EOS = "<eos>";
+    /** The unknown-word token of corpora such as PTB; when present, unknown words of a text map to it. */
+    public static final String UNK = "<unk>";
 
     private final List<String> words;
     private final Map<String, Integer> index;

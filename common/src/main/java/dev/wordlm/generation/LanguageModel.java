@@ -6,15 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.wordlm.checkpoint.Checkpoint;
+import dev.wordlm.corpus.Corpus;
 import dev.wordlm.corpus.Vocabulary;
 import dev.wordlm.engine.Autograd;
 import dev.wordlm.engine.Engines;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +45,7 @@ public final class LanguageModel implements AutoCloseable {
             root.close();
             throw e;
         }
-        this.unknownId = info.vocabulary().id("<unk>");
+        this.unknownId = info.vocabulary().id(Vocabulary.UNK);
     }
 
     public static LanguageModel load(Path file, Device device) {
@@ -144,39 +143,9 @@ public final class LanguageModel implements AutoCloseable {
         return new ScoreResult(ids.length - 1, unknown, loss, Math.exp(loss));
     }
 
-    /** Tokens of a text: words, and {@code <eos>} at each line end if {@code lineEnds}; unknown words -> {@code <unk>}. */
+    /** Token ids of a text, as {@link Corpus#encode} gives them, as the engine's int64. */
     long[] encode(String text, boolean lineEnds) {
-        Vocabulary v = info.vocabulary();
-        int eos = v.id(Vocabulary.EOS);
-        List<String> missing = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        for (int li = 0; li < lines.length; li++) {
-            for (String w : lines[li].trim().split("\\s+")) {
-                if (w.isEmpty()) {
-                    continue;
-                }
-                int id = v.id(w);
-                if (id < 0) {
-                    if (unknownId < 0) {
-                        missing.add(w);
-                        continue;
-                    }
-                    id = unknownId;
-                }
-                ids.add((long) id);
-            }
-            boolean last = li == lines.length - 1;
-            if (lineEnds && eos >= 0 && (!last || !lines[li].isBlank())) {
-                ids.add((long) eos);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("words not in the model's vocabulary: "
-                    + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
-                    + (missing.size() > 10 ? " (and " + (missing.size() - 10) + " more)" : ""));
-        }
-        return ids.stream().mapToLong(Long::longValue).toArray();
+        return java.util.Arrays.stream(Corpus.encode(text, info.vocabulary(), lineEnds)).asLongStream().toArray();
     }
 
     /**

@@ -50,37 +50,4 @@ public interface TrainingListener {
      */
     record CheckpointSaved(Path path, int epoch, double validLoss, String sha256, long sizeBytes, boolean best) {
     }
-
-    /** Calls each listener in turn. */
-    static TrainingListener all(TrainingListener... listeners) {
-        return new TrainingListener() {
-            @Override
-            public void onLog(String line) {
-                for (TrainingListener l : listeners) {
-                    l.onLog(line);
-                }
-            }
-
-            @Override
-            public void onBatch(BatchProgress progress) {
-                for (TrainingListener l : listeners) {
-                    l.onBatch(progress);
-                }
-            }
-
-            @Override
-            public void onEpoch(EpochResult result) {
-                for (TrainingListener l : listeners) {
-                    l.onEpoch(result);
-                }
-            }
-
-            @Override
-            public void onCheckpoint(CheckpointSaved saved) {
-                for (TrainingListener l : listeners) {
-                    l.onCheckpoint(saved);
-                }
-            }
-        };
-    }
 }

@@ -83,7 +83,13 @@ class CorpusTest {
     void encodeUsesAFixedVocabulary() throws Exception {
         write("a b\n", "a\n", "b\n");
         Vocabulary v = Corpus.load(dir).vocabulary();
-        assertArrayEquals(new int[] {1, 0, 2}, Corpus.encode("b a\n", v));
-        assertThrows(IllegalArgumentException.class, () -> Corpus.encode("zebra\n", v));
+        assertArrayEquals(new int[] {1, 0, 2}, Corpus.encode("b a\n", v, true));
+        assertArrayEquals(new int[] {1, 0}, Corpus.encode("b a\n", v, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Corpus.encode("zebra a\n", v, true));
+        assertTrue(e.getMessage().endsWith("vocabulary: zebra"), e.getMessage());
+        // with <unk> in the vocabulary, unknown words map to it
+        Files.writeString(dir.resolve("test.txt"), "b <unk>\n");
+        Vocabulary withUnk = Corpus.load(dir).vocabulary();
+        assertArrayEquals(new int[] {withUnk.id("<unk>"), withUnk.id("a")}, Corpus.encode("zebra a", withUnk, false));
     }
 }
