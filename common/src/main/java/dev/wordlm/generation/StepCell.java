@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.SparseFormat;
 import dev.wordlm.engine.Autograd;
 import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
@@ -25,68 +25,46 @@ import java.util.concurrent.Future;
  *
  * <p>Weights are rearranged once: input and hidden weights side by side ({@code [W_ih | W_hh]}) with the two
  * biases summed, so a layer is one {@code linear} over {@code [x, h]}.
+ *
+ * <p>At batch 1 every product is a matrix-vector product that reads its whole matrix per word, and the BLAS inside
+ * libtorch runs it on one core whatever PyTorch's thread setting. With {@code parts > 1} the rows of the decoder and
+ * of the layers' products are split between Java threads.
  */
 final class StepCell implements AutoCloseable {
     private final ModelConfig config;
     private final NDManager manager;
     private final NDArray encoder;
-    private final NDArray decoderWeight;
-    private final NDArray decoderBias;
-    private final NDArray[] decoderWeightParts;
-    private final NDArray[] decoderBiasParts;
-    private final ExecutorService decoderHelpers;
-    private final NDArray[] weight;
-    private final NDArray[] bias;
+    private final SplitLinear decoder;
+    private final SplitLinear[] layer;
     private final NDArray[] inputWeight;
     private final NDArray[] hiddenWeight;
     private final NDArray[] inputBias;
     private final NDArray[] hiddenBias;
+    private final ExecutorService helpers;
 
     StepCell(RnnLanguageModel model) {
         this(model, 1);
     }
 
-    /**
-     * @param decoderParts how many threads share the decoder's matrix-vector product at batch 1. The product reads
-     *                     the whole vocabulary-by-nhid matrix for every word, and the BLAS inside libtorch runs it on one
-     *                     core whatever its thread setting: with parts > 1, rows are split between Java threads.
-     */
-    StepCell(RnnLanguageModel model, int decoderParts) {
+    /** @param parts threads that share each product at batch 1 (1 = the calling thread alone) */
+    StepCell(RnnLanguageModel model, int parts) {
         this.config = model.config();
         this.manager = model.manager().newSubManager();
-        Map<String, NDArray> p = model.namedParameters();
-        encoder = p.get(RnnLanguageModel.ENCODER_WEIGHT);
-        decoderWeight = p.get(RnnLanguageModel.DECODER_WEIGHT);
-        decoderBias = p.get(RnnLanguageModel.DECODER_BIAS);
-        int parts = Math.max(1, Math.min(decoderParts, 8));
-        decoderWeightParts = new NDArray[parts];
-        decoderBiasParts = new NDArray[parts];
-        long rows = config.vocabSize();
-        for (int k = 0; k < parts; k++) {
-            long from = rows * k / parts;
-            long to = rows * (k + 1) / parts;
-            NDArray w = parts == 1 ? decoderWeight : decoderWeight.get(new NDIndex("{}:{}", from, to));
-            NDArray b = parts == 1 ? decoderBias : decoderBias.get(new NDIndex("{}:{}", from, to));
-            if (parts > 1) {
-                w.attach(manager);
-                b.attach(manager);
-            }
-            decoderWeightParts[k] = w;
-            decoderBiasParts[k] = b;
-        }
-        decoderHelpers = parts == 1 ? null : Executors.newFixedThreadPool(parts - 1, r -> {
-            Thread t = new Thread(r, "decoder-part");
+        int n = Math.max(1, Math.min(parts, 8));
+        helpers = n == 1 ? null : Executors.newFixedThreadPool(n - 1, r -> {
+            Thread t = new Thread(r, "step-cell-part");
             t.setDaemon(true);
             return t;
         });
+        Map<String, NDArray> p = model.namedParameters();
+        encoder = p.get(RnnLanguageModel.ENCODER_WEIGHT);
+        decoder = new SplitLinear(p.get(RnnLanguageModel.DECODER_WEIGHT), p.get(RnnLanguageModel.DECODER_BIAS), n);
         int layers = config.nlayers();
-        weight = new NDArray[layers];
-        bias = new NDArray[layers];
+        layer = new SplitLinear[layers];
         inputWeight = new NDArray[layers];
         hiddenWeight = new NDArray[layers];
         inputBias = new NDArray[layers];
         hiddenBias = new NDArray[layers];
-        int h = config.nhid();
         for (int l = 0; l < layers; l++) {
             NDArray wih = p.get("rnn.weight_ih_l" + l);
             NDArray whh = p.get("rnn.weight_hh_l" + l);
@@ -104,15 +82,14 @@ final class StepCell implements AutoCloseable {
             NDArray b = bih.add(bhh);
             w.attach(manager);
             b.attach(manager);
-            weight[l] = w;
-            bias[l] = b;
+            layer[l] = new SplitLinear(w, b, n);
         }
     }
 
     /**
      * Advances the state by one token for each row of {@code tokens} (shape (B), int64) and returns the sampling
-     * probabilities {@code softmax(logits / temperature)} (B, vocab) followed by the new state. State entries have shape (B, nhid): h per layer, then c per layer for
-     * the LSTM. All results belong to the manager of {@code tokens}.
+     * probabilities {@code softmax(logits / temperature)} (B, vocab) followed by the new state. State entries have
+     * shape (B, nhid): h per layer, then c per layer for the LSTM. All results belong to the manager of {@code tokens}.
      */
     NDList step(NDArray tokens, NDList state, float temperature) {
         int layers = config.nlayers();
@@ -126,7 +103,7 @@ final class StepCell implements AutoCloseable {
                     NDArray c = state.get(layers + l);
                     // PyTorch's gate order: input, forget, cell, output. Array-array ops only: an op with a Java
                     // number first creates a scalar tensor, which costs as much as the op itself at this size.
-                    NDList q = linear(NDArrays.concat(new NDList(x, h), 1), weight[l], bias[l]).split(4, 1);
+                    NDList q = layer[l].apply(NDArrays.concat(new NDList(x, h), 1)).split(4, 1);
                     NDArray c2 = sigmoid(q.get(1)).mul(c).add(sigmoid(q.get(0)).mul(q.get(2).tanh()));
                     x = sigmoid(q.get(3)).mul(c2.tanh());
                     cells[l] = c2;
@@ -140,8 +117,8 @@ final class StepCell implements AutoCloseable {
                     // h' = (1 - z) * n + z * h = n + z * (h - n)
                     x = n.add(z.muli(h.sub(n)));
                 }
-                case RNN_TANH -> x = linear(NDArrays.concat(new NDList(x, h), 1), weight[l], bias[l]).tanh();
-                case RNN_RELU -> x = linear(NDArrays.concat(new NDList(x, h), 1), weight[l], bias[l]).maximum(0f);
+                case RNN_TANH -> x = layer[l].apply(NDArrays.concat(new NDList(x, h), 1)).tanh();
+                case RNN_RELU -> x = layer[l].apply(NDArrays.concat(new NDList(x, h), 1)).maximum(0f);
             }
             next.add(x);
         }
@@ -150,7 +127,7 @@ final class StepCell implements AutoCloseable {
                 next.add(c);
             }
         }
-        NDArray logits = decode(x);
+        NDArray logits = decoder.apply(x);
         if (temperature != 1f) {
             logits = logits.divi(temperature);
         }
@@ -160,33 +137,58 @@ final class StepCell implements AutoCloseable {
         return out;
     }
 
-    /** The decoder's product, its row blocks computed in parallel when there are several parts. */
-    private NDArray decode(NDArray x) {
-        int parts = decoderWeightParts.length;
-        if (parts == 1 || x.getShape().get(0) != 1) {
-            return linear(x, decoderWeight, decoderBias);
-        }
-        List<Future<NDArray>> others = new ArrayList<>(parts - 1);
-        for (int k = 1; k < parts; k++) {
-            int part = k;
-            others.add(decoderHelpers.submit(() -> {
-                Autograd.record(false); // grad mode is per thread
-                return linear(x, decoderWeightParts[part], decoderBiasParts[part]);
-            }));
-        }
-        NDList blocks = new NDList(parts);
-        blocks.add(linear(x, decoderWeightParts[0], decoderBiasParts[0]));
-        try {
-            for (Future<NDArray> f : others) {
-                blocks.add(f.get());
+    /** {@code x W^T + b}, its output columns computed in row blocks of {@code W} on several threads at batch 1. */
+    private final class SplitLinear {
+        private final NDArray weight;
+        private final NDArray bias;
+        private final NDArray[] weightParts;
+        private final NDArray[] biasParts;
+
+        SplitLinear(NDArray weight, NDArray bias, int parts) {
+            this.weight = weight;
+            this.bias = bias;
+            long rows = weight.getShape().get(0);
+            int n = (int) Math.min(parts, Math.max(1, rows / 64)); // small products are not worth a hand-off
+            weightParts = new NDArray[n];
+            biasParts = new NDArray[n];
+            for (int k = 0; k < n; k++) {
+                NDIndex block = new NDIndex("{}:{}", rows * k / n, rows * (k + 1) / n);
+                weightParts[k] = n == 1 ? weight : weight.get(block);
+                biasParts[k] = n == 1 ? bias : bias.get(block);
+                if (n > 1) {
+                    weightParts[k].attach(manager);
+                    biasParts[k].attach(manager);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("decoding failed: " + e.getCause(), e.getCause());
         }
-        return NDArrays.concat(blocks, 1);
+
+        NDArray apply(NDArray x) {
+            int n = weightParts.length;
+            if (n == 1 || x.getShape().get(0) != 1) {
+                return linear(x, weight, bias);
+            }
+            List<Future<NDArray>> others = new ArrayList<>(n - 1);
+            for (int k = 1; k < n; k++) {
+                int part = k;
+                others.add(helpers.submit(() -> {
+                    Autograd.record(false); // grad mode is per thread
+                    return linear(x, weightParts[part], biasParts[part]);
+                }));
+            }
+            NDList blocks = new NDList(n);
+            blocks.add(linear(x, weightParts[0], biasParts[0]));
+            try {
+                for (Future<NDArray> f : others) {
+                    blocks.add(f.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a generation step", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a generation step failed: " + e.getCause(), e.getCause());
+            }
+            return NDArrays.concat(blocks, 1);
+        }
     }
 
     private static NDArray sigmoid(NDArray x) {
@@ -199,8 +201,8 @@ final class StepCell implements AutoCloseable {
 
     @Override
     public void close() {
-        if (decoderHelpers != null) {
-            decoderHelpers.shutdownNow();
+        if (helpers != null) {
+            helpers.shutdownNow();
         }
         manager.close();
     }

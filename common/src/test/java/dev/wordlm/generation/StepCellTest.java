@@ -23,18 +23,18 @@ class StepCellTest {
         Engines.pytorch().setRandomSeed(3);
         Autograd.record(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            RnnLanguageModel model = RnnLanguageModel.initialize(new ModelConfig(type, 40, 12, 16, 3, 0.5f, false), m,
+            RnnLanguageModel model = RnnLanguageModel.initialize(new ModelConfig(type, 200, 12, 32, 3, 0.5f, false), m,
                     Device.cpu());
-            long[] tokens = {3, 17, 5, 39, 0, 22, 8, 8, 1, 30};
+            long[] tokens = {3, 17, 5, 199, 0, 122, 8, 8, 1, 30};
             NDArray fused = model.forward(m.create(tokens, new Shape(tokens.length, 1)), model.initialState(m, 1), false)
                     .head().softmax(1);
-            // one decoder part, and three (row blocks computed on helper threads)
+            // one part, and several: row blocks of the decoder (200 rows: 3 blocks) and of the layers (2 blocks) on helper threads
             for (int parts : new int[] {1, 3}) {
             try (StepCell cell = new StepCell(model, parts)) {
                 int entries = type == ModelType.LSTM ? 6 : 3;
                 NDList state = new NDList();
                 for (int k = 0; k < entries; k++) {
-                    state.add(m.zeros(new Shape(1, 16)));
+                    state.add(m.zeros(new Shape(1, 32)));
                 }
                 for (int t = 0; t < tokens.length; t++) {
                     NDList out = cell.step(m.create(new long[] {tokens[t]}), state, 1f);
