@@ -1,5 +1,6 @@
 package dev.wordlm.generator.generation;
 
+import dev.wordlm.corpus.Corpus;
 import dev.wordlm.corpus.Vocabulary;
 import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.generator.config.GeneratorConfig;
@@ -12,8 +13,6 @@ import dev.wordlm.generator.model.NoModelException;
 import dev.wordlm.generator.web.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -23,7 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @ApplicationScoped
 public class GenerationService {
-    private static final String UNKNOWN = "<unk>";
 
     private final ModelHolder holder;
     private final InferenceScheduler scheduler;
@@ -71,19 +69,13 @@ public class GenerationService {
 
     /** Prompt words the model cannot read are the client's mistake: say which, before any work is queued. */
     private static void checkPrompt(String prompt, Vocabulary vocabulary) {
-        if (prompt == null || prompt.isBlank() || vocabulary.contains(UNKNOWN)) {
+        if (prompt == null || prompt.isBlank()) {
             return;
         }
-        List<String> missing = new ArrayList<>();
-        for (String word : prompt.trim().split("\\s+")) {
-            if (!vocabulary.contains(word) && !missing.contains(word)) {
-                missing.add(word);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new InvalidRequestException("prompt", "words not in the model's vocabulary (which has no <unk>): "
-                    + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
-                    + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : ""));
+        try {
+            Corpus.encode(prompt, vocabulary, false); // the tokenisation generation uses: <unk> or an error naming them
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("prompt", e.getMessage());
         }
     }
 

@@ -26,6 +26,20 @@ public class Abandoned extends RuntimeException {
         this(reason, null);
     }
 
+    /**
+     * Runs a database write of the training thread. A database failure stops the run here without failing it: it is
+     * retried, and resumed, once the database is back.
+     */
+    public static <T> T recording(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (Abandoned a) {
+            throw a;
+        } catch (RuntimeException e) {
+            throw new Abandoned(Reason.STORE_UNAVAILABLE, e);
+        }
+    }
+
     public Reason reason() {
         return reason;
     }

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,7 +67,7 @@ public class RunExecution {
             }
             Path last = files.last(id);
             Integer resumeAfter = resumeEpoch(last);
-            announce(store(() -> recorder.begin(id, resumeAfter)));
+            announce(Abandoned.recording(() -> recorder.begin(id, resumeAfter)));
             LOG.infof("run %s: training %s on %s%s", id, run.config().model(), run.dataset(),
                     resumeAfter == null ? "" : ", resuming after epoch " + resumeAfter);
 
@@ -78,7 +77,7 @@ public class RunExecution {
                     hub, files, metrics);
             TrainingResult result = new Trainer(run.config(), corpus, files.best(id), last, listener, session.token())
                     .train();
-            announce(store(() -> recorder.finished(id, result)));
+            announce(Abandoned.recording(() -> recorder.finished(id, result)));
             deleteQuietly(last); // only an unfinished run resumes
             LOG.infof("run %s: %s after %d epoch(s), test ppl %.2f", id, result.cancelled() ? "cancelled" : "completed",
                     result.epochsCompleted(), result.testPerplexity());
@@ -103,7 +102,7 @@ public class RunExecution {
             LOG.warnf(e, "run %s failed: %s", id, message);
         }
         try {
-            announce(store(() -> recorder.failed(id, message)));
+            announce(Abandoned.recording(() -> recorder.failed(id, message)));
             return Outcome.DONE;
         } catch (Abandoned a) {
             return abandoned(id, a);
@@ -146,15 +145,5 @@ public class RunExecution {
     private static String messageOf(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    private static <T> T store(Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (Abandoned a) {
-            throw a;
-        } catch (RuntimeException e) {
-            throw new Abandoned(Abandoned.Reason.STORE_UNAVAILABLE, e);
-        }
     }
 }

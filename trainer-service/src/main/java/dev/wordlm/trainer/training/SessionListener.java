@@ -9,7 +9,6 @@ import dev.wordlm.trainer.live.RunEventHub;
 import dev.wordlm.trainer.metrics.TrainerMetrics;
 import dev.wordlm.trainer.run.EpochMetricView;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,26 +67,15 @@ final class SessionListener implements TrainingListener {
         UUID runId = session.runId();
         UUID checkpointId = UUID.randomUUID();
         String file = files.publish(runId, checkpointId);
-        store(() -> recorder.checkpointSaved(runId, checkpointId, file, saved, model));
+        Abandoned.recording(() -> recorder.checkpointSaved(runId, checkpointId, file, saved, model));
     }
 
     @Override
     public void onEpoch(EpochResult result) {
-        EpochMetricView view = store(() -> recorder.epochEnded(session.runId(), result));
+        EpochMetricView view = Abandoned.recording(() -> recorder.epochEnded(session.runId(), result));
         session.progress(null); // recorded: the heartbeat must not write the epoch's last batch log over it
         metrics.epochFinished(result.seconds());
         hub.publish(session.runId(), LiveEvent.EPOCH, view);
         session.checkAbandoned();
-    }
-
-    /** A database failure stops the run here without failing it: it is retried, and resumed, once the database is back. */
-    private static <T> T store(Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (Abandoned a) {
-            throw a;
-        } catch (RuntimeException e) {
-            throw new Abandoned(Abandoned.Reason.STORE_UNAVAILABLE, e);
-        }
     }
 }
