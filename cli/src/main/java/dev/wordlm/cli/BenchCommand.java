@@ -85,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
         trainOverall = timed.size() / trainOverall;
 
         // Generation speed does not depend on the weights: time it on a freshly initialised model. The same number of
-        // threads as training, used differently: one intra-op thread, the decoder's product split over `threads`.
+        // threads as training, used differently: the step runs in Java (HostStepCell) with its decoder split over
+        // `threads`, and the engine (only the prompt's forward pass) keeps one intra-op thread.
         Engines.intraOpThreads(1);
         Path ckpt = dir.resolve("gen.wlm");
         try (NDManager m = NDManager.newBaseManager();

@@ -43,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = one per core)")
     int threads;
 
-    /** One stream: one intra-op thread, and the decoder's product split over --threads Java threads (default: cores). */
+    /** One stream: the decoder's product split over --threads Java threads (default: cores); the engine keeps one. */
     private int decoderThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }

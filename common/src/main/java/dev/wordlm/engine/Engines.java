@@ -32,9 +32,9 @@ public final class Engines {
     }
 
     /**
-     * Changes the intra-op thread count of the running engine. Generation of one stream is many small ops, where
-     * PyTorch's thread team costs more than it gives: it runs best on one intra-op thread, with its large product
-     * split over Java threads instead ({@link dev.wordlm.generation.LanguageModel#load(java.nio.file.Path, Device, int)}).
+     * Changes the intra-op thread count of the running engine. Generation on the CPU steps in plain Java
+     * ({@link dev.wordlm.generation.LanguageModel#load(java.nio.file.Path, Device, int)} says how many threads share
+     * its decoder); the engine then runs only the prompt and scoring, where one thread per stream is enough.
      */
     public static void intraOpThreads(int n) {
         pytorch();

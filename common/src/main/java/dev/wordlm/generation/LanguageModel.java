@@ -1,7 +1,6 @@
 package dev.wordlm.generation;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -40,7 +39,8 @@ public final class LanguageModel implements AutoCloseable {
         this.root = NDManager.newBaseManager(device);
         try {
             this.model = checkpoint.toModel(root, device);
-            this.cell = new StepCell(model, device.isGpu() ? 1 : decoderThreads);
+            // On the CPU, plain Java arrays beat the engine's ops at batch 1 (see HostStepCell); a GPU keeps its own.
+            this.cell = device.isGpu() ? new TensorStepCell(model) : new HostStepCell(model, decoderThreads);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -157,45 +157,47 @@ public final class LanguageModel implements AutoCloseable {
 
     /** A stream of generated words. Not thread-safe; close it to free its state early. */
     public final class Generation implements Iterator<String>, AutoCloseable {
-        private final NDManager manager;
         private final Sampler sampler;
-        private NDManager carry;
-        private NDList state;
-        private long input;
+        private final StepCell.Stream stream;
+        private int input;
         private int remaining;
         private boolean closed;
 
         private Generation(GenerationRequest request, Sampler sampler) {
             this.sampler = sampler;
             this.remaining = request.words();
-            this.manager = root.newSubManager();
-            this.carry = manager.newSubManager();
             Autograd.record(false);
             String prompt = request.prompt();
             long[] promptIds = prompt == null || prompt.isBlank() ? new long[0] : encode(prompt, false);
+            this.stream = cell.open(promptState(promptIds));
+            input = promptIds.length > 0 ? (int) promptIds[promptIds.length - 1]
+                    : sampler.uniform(info.vocabulary().size());
+        }
+
+        /**
+         * The state after all but the last prompt word (that one is the first input), run through the fused op in one
+         * call; a zero state without a prompt. As host arrays: h per layer, then c per layer for the LSTM.
+         */
+        private float[][] promptState(long[] promptIds) {
             int layers = model.config().nlayers();
+            int nhid = model.config().nhid();
+            int entries = model.config().type() == ModelType.LSTM ? 2 * layers : layers;
+            float[][] state = new float[entries][nhid];
             if (promptIds.length > 1) {
-                // Run the prompt but its last word through the fused op in one call, then continue step by step.
-                try (NDManager tmp = manager.newSubManager()) {
+                try (NDManager tmp = root.newSubManager()) {
                     long[] head = java.util.Arrays.copyOf(promptIds, promptIds.length - 1);
-                    NDList out = model.forward(tmp.create(head, new Shape(head.length, 1)), model.initialState(tmp, 1), false);
-                    state = new NDList();
-                    for (int k = 1; k < out.size(); k++) {
-                        for (NDArray perLayer : out.get(k).split(layers, 0)) {
-                            NDArray s = perLayer.squeeze(0);
-                            s.attach(carry);
-                            state.add(s);
+                    NDList out = model.forward(tmp.create(head, new Shape(head.length, 1)), model.initialState(tmp, 1),
+                            false);
+                    int k = 0;
+                    for (int part = 1; part < out.size(); part++) {
+                        float[] flat = out.get(part).toFloatArray(); // (layers, 1, nhid)
+                        for (int l = 0; l < layers; l++) {
+                            System.arraycopy(flat, l * nhid, state[k++], 0, nhid);
                         }
                     }
                 }
-            } else {
-                state = new NDList();
-                int entries = model.config().type() == ModelType.LSTM ? 2 * layers : layers;
-                for (int k = 0; k < entries; k++) {
-                    state.add(carry.zeros(new Shape(1, model.config().nhid())));
-                }
             }
-            input = promptIds.length > 0 ? promptIds[promptIds.length - 1] : sampler.uniform(info.vocabulary().size());
+            return state;
         }
 
         @Override
@@ -208,21 +210,7 @@ public final class LanguageModel implements AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Autograd.record(false);
-            NDManager nextCarry = manager.newSubManager();
-            int id;
-            try (NDManager step = manager.newSubManager()) {
-                NDList out = cell.step(step.create(new long[] {input}), state, (float) sampler.temperature());
-                id = sampler.sample(out.head().toFloatArray());
-                NDList next = out.subNDList(1);
-                next.attach(nextCarry);
-                state = next;
-            } catch (RuntimeException e) {
-                nextCarry.close();
-                throw e;
-            }
-            carry.close();
-            carry = nextCarry;
+            int id = sampler.sample(stream.next(input, (float) sampler.temperature()));
             input = id;
             remaining--;
             if (remaining == 0) {
@@ -240,7 +228,7 @@ public final class LanguageModel implements AutoCloseable {
         public void close() {
             if (!closed) {
                 closed = true;
-                manager.close();
+                stream.close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.wordlm.generation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -12,40 +13,123 @@ import dev.wordlm.engine.Engines;
 import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
+import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The hand-written one-step cell computes what PyTorch's fused op computes, step after step. */
+/** Both one-step cells compute what PyTorch's fused op computes, step after step, from a zero or a given state. */
 class StepCellTest {
+    // 3100 words: the host cell splits its decoder in 3 blocks of at least 1024 outputs
+    private static final int VOCAB = 3100;
+    private static final long[] TOKENS = {3, 17, 5, 3099, 0, 122, 8, 8, 1, 30, 2048, 1500};
+
     @ParameterizedTest
     @EnumSource(ModelType.class)
-    void stepByStepEqualsTheFusedOp(ModelType type) {
-        Engines.pytorch().setRandomSeed(3);
+    void tensorCellEqualsTheFusedOp(ModelType type) {
+        check(type, TensorStepCell::new);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void hostCellEqualsTheFusedOp(ModelType type) {
+        // the calling thread alone, and the decoder in blocks on helper threads
+        check(type, model -> new HostStepCell(model, 1));
+        check(type, model -> new HostStepCell(model, 3));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void hostCellAtTheLowestTemperatureStaysFinite(ModelType type) {
+        Engines.pytorch().setRandomSeed(11);
         Autograd.record(false);
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            RnnLanguageModel model = RnnLanguageModel.initialize(new ModelConfig(type, 200, 12, 32, 3, 0.5f, false), m,
-                    Device.cpu());
-            long[] tokens = {3, 17, 5, 199, 0, 122, 8, 8, 1, 30};
-            NDArray fused = model.forward(m.create(tokens, new Shape(tokens.length, 1)), model.initialState(m, 1), false)
-                    .head().softmax(1);
-            // one part, and several: row blocks of the decoder (200 rows: 3 blocks) and of the layers (2 blocks) on helper threads
-            for (int parts : new int[] {1, 3}) {
-            try (StepCell cell = new StepCell(model, parts)) {
-                int entries = type == ModelType.LSTM ? 6 : 3;
-                NDList state = new NDList();
-                for (int k = 0; k < entries; k++) {
-                    state.add(m.zeros(new Shape(1, 32)));
-                }
-                for (int t = 0; t < tokens.length; t++) {
-                    NDList out = cell.step(m.create(new long[] {tokens[t]}), state, 1f);
-                    float[] expected = fused.get(t).toFloatArray();
-                    float[] actual = out.head().toFloatArray();
-                    for (int v = 0; v < expected.length; v++) {
-                        assertEquals(expected[v], actual[v], 1e-6, type + " parts " + parts + " step " + t + " word " + v);
-                    }
-                    state = out.subNDList(1);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+             RnnLanguageModel model = model(type, m);
+             HostStepCell cell = new HostStepCell(model, 3)) {
+            float[][] zero = new float[type == ModelType.LSTM ? 6 : 3][32];
+            NDArray logits = model.forward(m.create(new long[] {42}, new Shape(1, 1)), model.initialState(m, 1), false)
+                    .head();
+            int best = (int) logits.argMax(1).getLong(0);
+            try (StepCell.Stream stream = cell.open(zero)) {
+                double temperature = GenerationRequest.MIN_TEMPERATURE;
+                float[] weights = stream.next(42, (float) temperature);
+                float[] l = logits.toFloatArray();
+                assertEquals(1f, weights[best], type.toString());
+                for (int v = 0; v < weights.length; v++) {
+                    // logits / T span hundreds here: exp without the shift by the maximum would overflow
+                    double expected = Math.exp((l[v] - l[best]) / temperature);
+                    assertTrue(Float.isFinite(weights[v]), "word " + v);
+                    assertEquals(expected, weights[v], 1e-3, type + " word " + v);
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void tensorCellStepsBatchesLikeSingleRows(ModelType type) {
+        Engines.pytorch().setRandomSeed(5);
+        Autograd.record(false);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+             RnnLanguageModel model = model(type, m);
+             TensorStepCell cell = new TensorStepCell(model)) {
+            int entries = type == ModelType.LSTM ? 6 : 3;
+            NDList state = new NDList();
+            for (int k = 0; k < entries; k++) {
+                state.add(m.randomUniform(-0.5f, 0.5f, new Shape(2, 32)));
+            }
+            NDList both = cell.step(m.create(new long[] {7, 900}), state, 0.7f);
+            for (int row = 0; row < 2; row++) {
+                NDList one = new NDList();
+                for (NDArray s : state) {
+                    one.add(s.get(row).expandDims(0));
+                }
+                float[] single = cell.step(m.create(new long[] {row == 0 ? 7 : 900}), one, 0.7f).head().toFloatArray();
+                float[] batched = both.head().get(row).toFloatArray();
+                for (int v = 0; v < VOCAB; v += 97) {
+                    assertEquals(single[v], batched[v], 1e-6, type + " row " + row + " word " + v);
+                }
+            }
+        }
+    }
+
+    private static RnnLanguageModel model(ModelType type, NDManager m) {
+        return RnnLanguageModel.initialize(new ModelConfig(type, VOCAB, 12, 32, 3, 0.5f, false), m, Device.cpu());
+    }
+
+    /** Runs the tokens through the fused op and through a cell's stream, from a random state; compares each step. */
+    private static void check(ModelType type, Function<RnnLanguageModel, StepCell> newCell) {
+        Engines.pytorch().setRandomSeed(3);
+        Autograd.record(false);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+             RnnLanguageModel model = model(type, m)) {
+            NDList start = new NDList();
+            for (NDArray s : model.initialState(m, 1)) {
+                start.add(m.randomUniform(-0.5f, 0.5f, s.getShape()));
+            }
+            float temperature = 0.8f;
+            NDArray fused = model.forward(m.create(TOKENS, new Shape(TOKENS.length, 1)), start, false).head()
+                    .div(temperature).softmax(1);
+            // the cells take h per layer, then c per layer
+            int layers = 3;
+            float[][] initial = new float[start.size() * layers][];
+            for (int part = 0; part < start.size(); part++) {
+                for (int l = 0; l < layers; l++) {
+                    initial[part * layers + l] = start.get(part).get(l).toFloatArray();
+                }
+            }
+            try (StepCell cell = newCell.apply(model); StepCell.Stream stream = cell.open(initial)) {
+                for (int t = 0; t < TOKENS.length; t++) {
+                    float[] weights = stream.next((int) TOKENS[t], temperature);
+                    double sum = 0;
+                    for (float w : weights) {
+                        sum += w;
+                    }
+                    float[] expected = fused.get(t).toFloatArray();
+                    for (int v = 0; v < expected.length; v++) {
+                        assertEquals(expected[v], weights[v] / sum, 1e-4 * expected[v] + 1e-9,
+                                type + " " + cell.getClass().getSimpleName() + " step " + t + " word " + v);
+                    }
+                }
             }
         }
     }
