@@ -78,6 +78,12 @@ class DockerfilesTest {
         ServiceConfig.of(service).assertEnvKnown(env.keySet(), true, service + "/Dockerfile");
         assertEquals("true", env.get("DJL_OFFLINE"));
         assertEquals("true", env.get("OPT_OUT_TRACKING"));
+        if (service.equals("trainer-service")) {
+            // the malloc settings that ./lm and ./lm up take from scripts/native-env.sh, with the same values
+            Map<String, String> malloc = nativeEnvDefaults();
+            assertFalse(malloc.isEmpty(), "no defaults found in scripts/native-env.sh");
+            malloc.forEach((name, value) -> assertEquals(value, env.get(name), service + "/Dockerfile " + name));
+        }
         assertTrue(env.get("DJL_CACHE_DIR").startsWith("/tmp/"), "DJL's cache on the writable /tmp");
         assertTrue(runtime.args("COPY").contains("--from=build /out/djl-natives " + env.get("PYTORCH_LIBRARY_PATH")),
                 "PYTORCH_LIBRARY_PATH is where the natives are copied");
@@ -177,5 +183,16 @@ class DockerfilesTest {
             }
         }
         return env;
+    }
+
+    /** The {@code : "${NAME:=VALUE}"} defaults of scripts/native-env.sh. */
+    private static Map<String, String> nativeEnvDefaults() {
+        Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^: \"\\$\\{(\\w+):=([^}]*)}\"$")
+                .matcher(Repo.read("scripts/native-env.sh"));
+        while (m.find()) {
+            defaults.put(m.group(1), m.group(2));
+        }
+        return defaults;
     }
 }

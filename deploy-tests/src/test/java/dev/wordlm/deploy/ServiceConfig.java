@@ -19,10 +19,11 @@ import java.util.stream.Collectors;
  */
 record ServiceConfig(String service, Properties properties) {
 
-    /** Variables read by the JVM launcher, DJL and PyTorch rather than by Quarkus. */
+    /** Variables read by the JVM launcher, DJL, PyTorch and glibc's malloc rather than by Quarkus. */
     static final Set<String> RUNTIME_ENV = Set.of(
             "JAVA_OPTS", "DJL_CACHE_DIR", "DJL_OFFLINE", "OPT_OUT_TRACKING",
-            "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR");
+            "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR",
+            "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_");
 
     /** Further variables an image itself may set for its OS and JRE. */
     static final Set<String> IMAGE_ENV = Set.of("LANG", "JAVA_HOME", "PATH");
