@@ -229,7 +229,7 @@ final class HostStepCell implements StepCell {
         private void decode(float[] h, double inverseTemperature) {
             int vocab = weights.length;
             if (parts == 1) {
-                blockMax[0] = decodeBlock(h, 0, vocab, inverseTemperature);
+                decodeBlock(h, 0, vocab, inverseTemperature);
                 return;
             }
             List<Future<Float>> others = new ArrayList<>(parts - 1);

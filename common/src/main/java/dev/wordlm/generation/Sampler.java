@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Draws a word id from logits on the host, as {@code generate.py} does with
- * {@code multinomial(exp(log_softmax(logits) / temperature))}, optionally restricted to the top k words or to
- * the smallest set whose probability reaches top p. Runs on the host because this engine has no multinomial
- * op, and because the same seed then gives the same words on any device.
+ * Draws a word id on the host, as {@code generate.py} does with {@code multinomial(exp(log_softmax(logits) /
+ * temperature))}, from weights a {@link StepCell} has already raised to {@code 1 / temperature}; optionally restricted
+ * to the top k words or to the smallest set whose probability reaches top p. Runs on the host because this engine has
+ * no multinomial op, and because the same seed then gives the same words on any device.
  */
 public final class Sampler {
     private final double temperature;
@@ -30,21 +30,6 @@ public final class Sampler {
     /** A uniform draw in [0, n): the reference's random first input word. */
     public int uniform(int n) {
         return random.nextInt(n);
-    }
-
-    /** Samples an index with probability proportional to {@code exp(logits[i] / temperature)}, on the host. */
-    public int sampleLogits(float[] logits) {
-        int n = logits.length;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double inv = 1.0 / temperature;
-        float[] w = new float[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = (float) Math.exp((logits[i] - max) * inv);
-        }
-        return sample(w);
     }
 
     /**

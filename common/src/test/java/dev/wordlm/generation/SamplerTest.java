@@ -7,10 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
+    /** Draws from the weights a step cell gives for these logits, {@code exp((logit - max) / T)}. */
     static double[] frequencies(Sampler s, float[] logits, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        float[] weights = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            weights[i] = (float) Math.exp((logits[i] - max) / s.temperature());
+        }
         double[] f = new double[logits.length];
         for (int i = 0; i < n; i++) {
-            f[s.sampleLogits(logits)] += 1.0 / n;
+            f[s.sample(weights)] += 1.0 / n;
         }
         return f;
     }
