@@ -39,7 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     int words;
     @Option(names = "--gen-warmup", defaultValue = "500", description = "untimed generated words first (JIT warm-up)")
     int genWarmup;
-    @Option(names = "--threads", defaultValue = "2", description = "CPU threads for PyTorch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "2", description = "CPU threads: PyTorch's intra-op threads for training, "
+            + "and the threads that share the decoder for generation (default: ${DEFAULT-VALUE})")
     int threads;
     @Option(names = "--model", defaultValue = "LSTM", description = "RNN_TANH, RNN_RELU, LSTM, GRU")
     String model;
@@ -86,8 +87,7 @@ final class BenchCommand implements Callable<Integer> {
 
         // Generation speed does not depend on the weights: time it on a freshly initialised model. The same number of
         // threads as training, used differently: the step runs in Java (HostStepCell) with its decoder split over
-        // `threads`, and the engine (only the prompt's forward pass) keeps one intra-op thread.
-        Engines.intraOpThreads(1);
+        // `threads`; without a prompt the engine has nothing to do.
         Path ckpt = dir.resolve("gen.wlm");
         try (NDManager m = NDManager.newBaseManager();
              RnnLanguageModel fresh = RnnLanguageModel.initialize(config.modelConfig(corpus.vocabSize()), m,

@@ -24,21 +24,19 @@ public final class Engines {
         return Engine.getEngine("PyTorch");
     }
 
-    /** Sets the intra-op thread count; only effective before the engine first starts. */
-    public static void threads(int n) {
+    /**
+     * Starts the engine with {@code n} intra-op threads ({@code n <= 0}: PyTorch's default, one per core). Also
+     * changes the count of an engine started earlier in this JVM, for which the property alone would come too late.
+     */
+    public static Engine threads(int n) {
         if (n > 0) {
             System.setProperty(THREADS_PROPERTY, Integer.toString(n));
         }
-    }
-
-    /**
-     * Changes the intra-op thread count of the running engine. Generation on the CPU steps in plain Java
-     * ({@link dev.wordlm.generation.LanguageModel#load(java.nio.file.Path, Device, int)} says how many threads share
-     * its decoder); the engine then runs only the prompt and scoring, where one thread per stream is enough.
-     */
-    public static void intraOpThreads(int n) {
-        pytorch();
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, n));
+        Engine engine = pytorch();
+        if (n > 0) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+        }
+        return engine;
     }
 
     /** The device to compute on: a GPU when asked for (an error if none is visible), else the CPU. */

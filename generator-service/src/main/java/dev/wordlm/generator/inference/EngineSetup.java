@@ -26,13 +26,7 @@ public class EngineSetup {
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
-        Engines.threads(engineThreads);
-        Engine engine = Engines.pytorch();
-        if (engineThreads > 0) {
-            // The property only counts if this is the engine's first start; this also covers an engine started
-            // earlier in the JVM. Threads take the value at their first op, and the inference workers have run none.
-            JniUtils.setNumThreads(engineThreads);
-        }
+        Engine engine = Engines.threads(engineThreads);
         LOG.infof("%s engine %s ready: %d intra-op threads", engine.getEngineName(), engine.getVersion(),
                 JniUtils.getNumThreads());
     }
