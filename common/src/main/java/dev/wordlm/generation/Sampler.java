@@ -15,7 +15,7 @@ public final class Sampler {
     private final double topP;
     private final SplittableRandom random;
     private double[] weights = new double[0];
-    private Integer[] order;
+    private long[] order;
 
     public Sampler(double temperature, int topK, double topP, long seed) {
         if (!(temperature >= GenerationRequest.MIN_TEMPERATURE)) {
@@ -72,18 +72,20 @@ public final class Sampler {
 
     /** Zeroes the weights outside the top-k / top-p set; returns the new total. */
     private double restrict(int n, double sum) {
+        // One primitive sort per word: (float bits of the weight, inverted index) in a long. Weights are >= 0, so
+        // their bits sort as the values do; walked from the end, ties come out lowest index first.
         if (order == null || order.length != n) {
-            order = new Integer[n];
+            order = new long[n];
         }
         for (int i = 0; i < n; i++) {
-            order[i] = i;
+            order[i] = (long) Float.floatToRawIntBits((float) weights[i]) << 32 | (~i & 0xffffffffL);
         }
-        Arrays.sort(order, (a, b) -> Double.compare(weights[b], weights[a]));
+        Arrays.sort(order);
         int keep = topK > 0 ? Math.min(topK, n) : n;
         if (topP < 1.0) {
             double acc = 0;
             for (int r = 0; r < keep; r++) {
-                acc += weights[order[r]] / sum;
+                acc += weights[rank(r)] / sum;
                 if (acc >= topP) {
                     keep = r + 1;
                     break;
@@ -93,11 +95,16 @@ public final class Sampler {
         double kept = 0;
         for (int r = 0; r < n; r++) {
             if (r < keep) {
-                kept += weights[order[r]];
+                kept += weights[rank(r)];
             } else {
-                weights[order[r]] = 0;
+                weights[rank(r)] = 0;
             }
         }
         return kept;
+    }
+
+    /** The index of the word with the r-th largest weight (r = 0: the largest). */
+    private int rank(int r) {
+        return ~(int) order[order.length - 1 - r];
     }
 }
