@@ -1,6 +1,7 @@
 package dev.wordlm.generation;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -176,7 +177,7 @@ public final class LanguageModel implements AutoCloseable {
 
         /**
          * The state after all but the last prompt word (that one is the first input), run through the fused op in one
-         * call; a zero state without a prompt. As host arrays: h per layer, then c per layer for the LSTM.
+         * call without the decoder; a zero state without a prompt. As host arrays: h per layer, then c per layer for the LSTM.
          */
         private float[][] promptState(long[] promptIds) {
             int layers = model.config().nlayers();
@@ -186,11 +187,10 @@ public final class LanguageModel implements AutoCloseable {
             if (promptIds.length > 1) {
                 try (NDManager tmp = root.newSubManager()) {
                     long[] head = java.util.Arrays.copyOf(promptIds, promptIds.length - 1);
-                    NDList out = model.forward(tmp.create(head, new Shape(head.length, 1)), model.initialState(tmp, 1),
-                            false);
+                    NDList out = model.advance(tmp.create(head, new Shape(head.length, 1)), model.initialState(tmp, 1));
                     int k = 0;
-                    for (int part = 1; part < out.size(); part++) {
-                        float[] flat = out.get(part).toFloatArray(); // (layers, 1, nhid)
+                    for (NDArray part : out) {
+                        float[] flat = part.toFloatArray(); // (layers, 1, nhid)
                         for (int l = 0; l < layers; l++) {
                             System.arraycopy(flat, l * nhid, state[k++], 0, nhid);
                         }

@@ -186,11 +186,31 @@ public final class RnnLanguageModel implements AutoCloseable {
      * @return logits of shape (T*B, vocab) (un-normalised, like the decoder's output), then the new state
      */
     public NDList forward(NDArray input, NDList state, boolean training) {
-        NDArrayEx ex = input.getNDArrayInternal();
         float drop = training ? config.dropout() : 0f;
+        NDList out = recurrent(input, state, training);
+        NDArray output = dropout(out.get(0), drop);
+        NDArray flat = output.reshape(-1, config.nhid());
+        NDArray logits = flat.getNDArrayInternal()
+                .linear(flat, parameters.get(DECODER_WEIGHT), parameters.get(DECODER_BIAS)).singletonOrThrow();
+        NDList result = new NDList(logits);
+        result.addAll(out.subNDList(1));
+        return result;
+    }
+
+    /**
+     * The state after reading {@code input} (inference: no dropout), without the decoder's logits: what a prompt
+     * needs before generation. Same shapes and ownership as the state {@link #forward} returns.
+     */
+    public NDList advance(NDArray input, NDList state) {
+        return recurrent(input, state, false).subNDList(1);
+    }
+
+    /** Embedding, dropout and the fused recurrent op: the layers' output (T, B, nhid), then the new state. */
+    private NDList recurrent(NDArray input, NDList state, boolean training) {
+        NDArrayEx ex = input.getNDArrayInternal();
         NDArray emb = ex.embedding(input, parameters.get(ENCODER_WEIGHT), SparseFormat.DENSE).singletonOrThrow();
-        emb = dropout(emb, drop);
-        NDList out = switch (config.type()) {
+        emb = dropout(emb, training ? config.dropout() : 0f);
+        return switch (config.type()) {
             case LSTM -> emb.getNDArrayInternal().lstm(emb, state, rnnWeights, true, config.nlayers(),
                     config.dropout(), training, false, false);
             case GRU -> emb.getNDArrayInternal().gru(emb, state.head(), rnnWeights, true, config.nlayers(),
@@ -199,15 +219,6 @@ public final class RnnLanguageModel implements AutoCloseable {
                     config.nlayers(), config.type() == ModelType.RNN_TANH ? RNN.Activation.TANH : RNN.Activation.RELU,
                     config.dropout(), training, false, false);
         };
-        NDArray output = dropout(out.get(0), drop);
-        NDArray flat = output.reshape(-1, config.nhid());
-        NDArray logits = flat.getNDArrayInternal()
-                .linear(flat, parameters.get(DECODER_WEIGHT), parameters.get(DECODER_BIAS)).singletonOrThrow();
-        NDList result = new NDList(logits);
-        for (int i = 1; i < out.size(); i++) {
-            result.add(out.get(i));
-        }
-        return result;
     }
 
     /** Mean cross-entropy of logits (N, V) against target ids (N), like {@code nn.CrossEntropyLoss}. */
