@@ -26,7 +26,7 @@ def parse_args():
     p.add_argument("--batches", type=int, default=300, help="timed training batches")
     p.add_argument("--warmup", type=int, default=20, help="untimed training batches before timing")
     p.add_argument("--words", type=int, default=1000, help="timed generated words")
-    p.add_argument("--gen-warmup", type=int, default=50, help="untimed generated words before timing")
+    p.add_argument("--gen-warmup", type=int, default=500, help="untimed generated words before timing")
     p.add_argument("--chunks", type=int, default=5, help="timing chunks for the median rate")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--model", default="LSTM", choices=["LSTM", "GRU", "RNN_TANH", "RNN_RELU"])

@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# Sourced by ./lm, scripts/up and bench/run: glibc malloc settings for processes that run libtorch.
+# Sourced by ./lm, scripts/up and bench/run: the environment of processes that run libtorch.
+#
+# DJL: never download or phone home (the natives come from the Maven jars); cache in the repo's .cache/djl.
 #
 # A training batch of the default PTB model allocates and frees several 28 MB tensors (the 700x10000 logits, their
 # log-softmax and its gradient). The JVM runs them on a thread that is not the process's first one, so glibc serves
@@ -11,3 +13,7 @@
 : "${MALLOC_MMAP_THRESHOLD_:=33554432}"
 : "${MALLOC_TRIM_THRESHOLD_:=1073741824}"
 export MALLOC_ARENA_MAX MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_
+
+export OPT_OUT_TRACKING=true DJL_OFFLINE=true
+DJL_CACHE_DIR="${DJL_CACHE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/djl}"
+export DJL_CACHE_DIR
