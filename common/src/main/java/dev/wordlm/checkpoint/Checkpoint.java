@@ -225,6 +225,8 @@ public final class Checkpoint {
         }
         MessageDigest sha = sha256();
         sha.update(bytes, 0, bytes.length - SHA_BYTES);
+        // The file's own sha256 continues from the contents' digest: one pass over the bytes for both.
+        MessageDigest whole = cloneOf(sha);
         byte[] digest = sha.digest();
         if (!Arrays.equals(digest, 0, SHA_BYTES, bytes, bytes.length - SHA_BYTES, bytes.length)) {
             throw new CheckpointException(name + " is corrupt or truncated: its sha256 does not match its contents");
@@ -293,7 +295,8 @@ public final class Checkpoint {
             if (data.position() != payloadEnd) {
                 throw new CheckpointException(name + ": " + (payloadEnd - data.position()) + " unexpected bytes after the parameters");
             }
-            String fileSha = HexFormat.of().formatHex(sha256().digest(bytes));
+            whole.update(bytes, bytes.length - SHA_BYTES, SHA_BYTES);
+            String fileSha = HexFormat.of().formatHex(whole.digest());
             Info info = new Info(version, model, training, vocabulary, header.get("epoch").getAsInt(),
                     header.get("lr").getAsDouble(), header.get("validLoss").getAsDouble(),
                     header.get("bestValidLoss").getAsDouble(), header.get("seed").getAsLong(),
