@@ -79,18 +79,19 @@ class SystemIT {
         throw new AssertionError("run " + id + " not " + status + " after " + timeout + ": " + run);
     }
 
-    static JsonNode awaitServed(String runId, Duration timeout) throws Exception {
+    /** Waits until the generator's served model has {@code field} (runId, checkpointId) equal to {@code value}. */
+    static JsonNode awaitServed(String field, String value, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode status = null;
         while (System.nanoTime() < deadline) {
             status = Http.get(GENERATOR + "/api/model").json();
             JsonNode model = status.get("model");
-            if (model != null && runId.equals(model.path("runId").asText())) {
+            if (model != null && value.equals(model.path(field).asText())) {
                 return model;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("generator does not serve run " + runId + " after " + timeout + ": " + status);
+        throw new AssertionError("generator does not serve " + field + " " + value + " after " + timeout + ": " + status);
     }
 
     @Test
@@ -112,10 +113,10 @@ class SystemIT {
         assertTrue(done.get("testPerplexity").asDouble() > 1, done.toString());
         assertTrue(done.get("checkpoints").size() >= 1, done.toString());
 
-        JsonNode served = awaitServed(firstRun, Duration.ofMinutes(2));
+        JsonNode served = awaitServed("runId", firstRun, Duration.ofMinutes(2));
         JsonNode lastCheckpoint = done.get("checkpoints").get(done.get("checkpoints").size() - 1);
         String checkpointId = lastCheckpoint.get("id").asText();
-        awaitCheckpoint(checkpointId, Duration.ofMinutes(1));
+        awaitServed("checkpointId", checkpointId, Duration.ofMinutes(1));
         double swapSeconds = Duration.between(Instant.parse(served.get("createdAt").asText()),
                 Instant.parse(served.get("servingSince").asText())).toMillis() / 1000.0;
 
@@ -132,18 +133,6 @@ class SystemIT {
         assertEquals(30, last.json().get("count").asInt());
         System.out.printf(Locale.ROOT, "figure: POST -> first epoch metric %.1f s; checkpoint created -> serving %.2f s%n",
                 toFirstMetric, swapSeconds);
-    }
-
-    static void awaitCheckpoint(String checkpointId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode model = Http.get(GENERATOR + "/api/model").json().get("model");
-            if (model != null && checkpointId.equals(model.path("checkpointId").asText())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("generator does not serve checkpoint " + checkpointId);
     }
 
     @Test
@@ -180,7 +169,7 @@ class SystemIT {
         String second = postRun("{\"name\":\"system-2\",\"dataset\":\"sample\",\"epochs\":1,\"emsize\":32,\"nhid\":32,"
                 + "\"nlayers\":1,\"seed\":7}");
         awaitStatus(second, "COMPLETED", Duration.ofMinutes(3));
-        awaitServed(second, Duration.ofMinutes(2));
+        awaitServed("runId", second, Duration.ofMinutes(2));
         Thread.sleep(2000); // streams that start now must get the new checkpoint
         streaming.set(false);
         for (Future<?> f : loops) {
