@@ -9,12 +9,16 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wordlm.checkpoint.Checkpoint;
 import dev.wordlm.generation.LanguageModel;
+import dev.wordlm.generator.config.GeneratorConfig;
 import dev.wordlm.generator.model.ModelHolder;
 import dev.wordlm.generator.support.CheckpointEventPublisher;
 import dev.wordlm.generator.support.FakeTrainer;
@@ -31,6 +35,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +64,9 @@ class HotSwapTest {
 
     @Inject
     ModelHolder holder;
+
+    @Inject
+    GeneratorConfig config;
 
     @BeforeEach
     void followNewest() {
@@ -142,6 +150,51 @@ class HotSwapTest {
         } finally {
             trainer.withdraw(record.id());
         }
+    }
+
+    @Test
+    void aDamagedOrWrongCachedCopyIsDeletedAndDownloadedAgain() throws Exception {
+        FakeTrainer trainer = FakeTrainer.instance();
+        byte[] fileA = TestCheckpoints.untrained(work, 24);
+        byte[] fileB = TestCheckpoints.untrained(work, 25);
+        CheckpointRecord a = trainer.publish(UUID.randomUUID(), 1, 100.0, fileA);
+        CheckpointRecord b = trainer.publish(UUID.randomUUID(), 1, 100.0, fileB);
+        Path cachedA = config.modelCacheDir().resolve(a.sha256() + Checkpoint.FILE_EXTENSION);
+        try {
+            pin(a);
+            pin(b);
+            assertEquals(1, downloads(trainer, a));
+            assertArrayEquals(fileA, Files.readAllBytes(cachedA), "cached once its digest was checked");
+
+            // A damaged copy (fails to parse): deleted, downloaded again, served, and cached intact.
+            Files.write(cachedA, flipped(fileA));
+            pin(a);
+            assertEquals(2, downloads(trainer, a), "the damaged copy was not served");
+            assertArrayEquals(fileA, Files.readAllBytes(cachedA));
+
+            // A sound checkpoint under another one's name (parses, wrong sha256): the same.
+            Files.write(cachedA, fileB);
+            pin(b);
+            pin(a);
+            assertEquals(3, downloads(trainer, a), "the wrong copy was not served");
+            assertArrayEquals(fileA, Files.readAllBytes(cachedA));
+            assertEquals(1, downloads(trainer, b), "an intact copy is read from the cache, never downloaded again");
+            given().get("/api/model").then().body("lastRejection.checkpointId", not(equalTo(a.id().toString())));
+            given().multiPart("words", "5").post("/generate").then().statusCode(200)
+                    .header("X-Model-Checkpoint", a.id().toString());
+        } finally {
+            trainer.withdraw(a.id());
+            trainer.withdraw(b.id());
+        }
+    }
+
+    private static void pin(CheckpointRecord checkpoint) {
+        choose(Map.of("checkpointId", checkpoint.id().toString())).then().statusCode(200)
+                .body("model.checkpointId", equalTo(checkpoint.id().toString()));
+    }
+
+    private static long downloads(FakeTrainer trainer, CheckpointRecord checkpoint) {
+        return trainer.downloaded().stream().filter(checkpoint.id()::equals).count();
     }
 
     @Test

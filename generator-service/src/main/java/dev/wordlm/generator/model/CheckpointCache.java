@@ -32,7 +32,10 @@ public class CheckpointCache {
         this.maxFiles = Math.max(1, config.model().cacheMaxFiles());
     }
 
-    /** The cached bytes of a checkpoint, if present and intact. */
+    /**
+     * The cached bytes of a checkpoint, if present. Not verified here: the caller parses them, which checks them and
+     * gives their sha256, and {@link #delete}s a copy that fails.
+     */
     public Optional<byte[]> read(String sha256) {
         Path file = fileFor(sha256);
         if (!Files.isRegularFile(file)) {
@@ -40,16 +43,21 @@ public class CheckpointCache {
         }
         try {
             byte[] bytes = Files.readAllBytes(file);
-            if (!Sha256.hex(bytes).equals(sha256)) {
-                LOG.warnf("cached checkpoint %s does not match its digest; deleting it", file);
-                Files.deleteIfExists(file);
-                return Optional.empty();
-            }
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
             return Optional.of(bytes);
         } catch (IOException e) {
             LOG.warnf("cannot read cached checkpoint %s: %s", file, e);
             return Optional.empty();
+        }
+    }
+
+    /** Drops a cached copy that turned out damaged or wrong. */
+    public void delete(String sha256) {
+        Path file = fileFor(sha256);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("cannot delete cached checkpoint %s: %s", file, e);
         }
     }
 

@@ -7,14 +7,19 @@ import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.generation.LanguageModel;
 import dev.wordlm.generator.config.GeneratorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a published checkpoint into a model ready to serve: bytes from the cache or the trainer, the published sha256
- * checked against the bytes, the file's own format and digest checked by {@link Checkpoint#load(String, byte[])},
- * loaded on the CPU and warmed up. Anything wrong is a {@link CheckpointRejectedException} naming the reason.
+ * Turns a published checkpoint into a model ready to serve: bytes from the cache or the trainer, parsed and checked by
+ * {@link Checkpoint#load(String, byte[])} (format, and its own digest) in one pass that also gives the file's sha256,
+ * which must be the published one; then loaded on the CPU and warmed up. Anything wrong is a
+ * {@link CheckpointRejectedException} naming the reason.
  */
 @ApplicationScoped
 public class ModelLoader {
@@ -35,15 +40,9 @@ public class ModelLoader {
     /** Loads a checkpoint; the caller owns the returned model (and must close it if it does not serve it). */
     public ServedModel load(CheckpointRef ref) {
         long start = System.nanoTime();
-        byte[] bytes = cache.read(ref.sha256()).orElseGet(() -> downloadVerified(ref));
+        Checkpoint checkpoint = cached(ref).orElseGet(() -> download(ref));
         long fetched = System.nanoTime();
 
-        Checkpoint checkpoint;
-        try {
-            checkpoint = Checkpoint.load("checkpoint " + ref.checkpointId(), bytes);
-        } catch (CheckpointException e) {
-            throw new CheckpointRejectedException(ref.checkpointId(), "corrupt", e.getMessage(), e);
-        }
         LanguageModel model;
         try {
             model = LanguageModel.load(checkpoint, Device.cpu());
@@ -60,25 +59,74 @@ public class ModelLoader {
                     "checkpoint " + ref.checkpointId() + " fails to generate: " + e.getMessage(), e);
         }
         long done = System.nanoTime();
-        LOG.infof("checkpoint %s (run %s, epoch %d) ready in %d ms: fetch %d ms, load %d ms, warm-up %d ms",
+        LOG.infof("checkpoint %s (run %s, epoch %d) ready in %d ms: fetch and verify %d ms, load %d ms, warm-up %d ms",
                 ref.checkpointId(), ref.runId(), ref.epoch(), (done - start) / 1_000_000, (fetched - start) / 1_000_000,
                 (loaded - fetched) / 1_000_000, (done - loaded) / 1_000_000);
         return new ServedModel(ref, model, Instant.now(), Duration.ofNanos(done - start));
     }
 
-    private byte[] downloadVerified(CheckpointRef ref) {
+    /** The cached copy, parsed; a copy that does not parse or is another file is deleted (then it is downloaded). */
+    private Optional<Checkpoint> cached(CheckpointRef ref) {
+        Optional<byte[]> bytes = cache.read(ref.sha256());
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Checkpoint checkpoint = Checkpoint.load(name(ref), bytes.get());
+            if (checkpoint.info().sha256().equals(ref.sha256())) {
+                return Optional.of(checkpoint);
+            }
+            LOG.warnf("cached %s has sha256 %s, not its name's; deleting it and downloading again", name(ref),
+                    checkpoint.info().sha256());
+        } catch (CheckpointException e) {
+            LOG.warnf("cached %s is unreadable (%s); deleting it and downloading again", name(ref), e.getMessage());
+        }
+        cache.delete(ref.sha256());
+        return Optional.empty();
+    }
+
+    /** Downloads, parses and checks the file against the announced size and sha256; caches it only if it passes. */
+    private Checkpoint download(CheckpointRef ref) {
         byte[] bytes = trainer.download(ref, maxBytes);
         if (ref.sizeBytes() > 0 && bytes.length != ref.sizeBytes()) {
             throw new CheckpointRejectedException(ref.checkpointId(), "size", "checkpoint " + ref.checkpointId()
                     + ": downloaded " + bytes.length + " bytes, the trainer announced " + ref.sizeBytes());
         }
-        String actual = Sha256.hex(bytes);
-        if (!actual.equals(ref.sha256())) {
-            throw new CheckpointRejectedException(ref.checkpointId(), "sha-mismatch", "checkpoint " + ref.checkpointId()
-                    + ": sha256 of the download is " + actual + ", the trainer announced " + ref.sha256());
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.load(name(ref), bytes);
+        } catch (CheckpointException e) {
+            // Only here is the digest computed apart: it tells a wrong file (or a damaged transfer) from a corrupt
+            // file that the trainer announced as it is.
+            String actual = sha256Hex(bytes);
+            if (!actual.equals(ref.sha256())) {
+                throw shaMismatch(ref, actual);
+            }
+            throw new CheckpointRejectedException(ref.checkpointId(), "corrupt", e.getMessage(), e);
+        }
+        if (!checkpoint.info().sha256().equals(ref.sha256())) {
+            throw shaMismatch(ref, checkpoint.info().sha256());
         }
         cache.store(ref.sha256(), bytes);
-        return bytes;
+        return checkpoint;
+    }
+
+    private static CheckpointRejectedException shaMismatch(CheckpointRef ref, String actual) {
+        return new CheckpointRejectedException(ref.checkpointId(), "sha-mismatch", "checkpoint " + ref.checkpointId()
+                + ": sha256 of the download is " + actual + ", the trainer announced " + ref.sha256());
+    }
+
+    private static String name(CheckpointRef ref) {
+        return "checkpoint " + ref.checkpointId();
+    }
+
+    /** Lower-case hex, as the trainer publishes it. */
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
     }
 
     /** The first native calls of a model allocate and pick kernels: pay that before users do. */

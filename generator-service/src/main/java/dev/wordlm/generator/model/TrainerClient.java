@@ -92,8 +92,8 @@ public class TrainerClient {
     }
 
     private static byte[] readAtMost(InputStream in, long maxBytes, CheckpointRef ref) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(
-                (int) Math.min(Math.max(ref.sizeBytes(), 1 << 16), Math.min(maxBytes, Integer.MAX_VALUE - 8)));
+        long expected = ref.sizeBytes() > 0 ? ref.sizeBytes() : 1 << 16;
+        Download out = new Download((int) Math.min(expected, Math.min(maxBytes, Integer.MAX_VALUE - 8)));
         byte[] buffer = new byte[1 << 16];
         long total = 0;
         int n;
@@ -105,7 +105,18 @@ public class TrainerClient {
             }
             out.write(buffer, 0, n);
         }
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /** Sized for the announced file: a download of exactly that size is handed over as it is, not copied again. */
+    private static final class Download extends ByteArrayOutputStream {
+        Download(int expectedBytes) {
+            super(Math.max(1, expectedBytes));
+        }
+
+        byte[] bytes() {
+            return count == buf.length ? buf : toByteArray();
+        }
     }
 
     private HttpResponse<String> get(URI uri) {
