@@ -136,8 +136,8 @@ public class RunEventStream {
         /** Another replica's run (or a missed event): the database says what changed. */
         private void poll() {
             try {
-                RunView now = queries.view(runId);
-                if (now.progress().epochsCompleted() > epochsSent()) {
+                RunQueries.State now = queries.state(runId);
+                if (now.epochsCompleted() > epochsSent()) {
                     for (EpochMetricView m : queries.metrics(runId)) {
                         onEvent(new LiveEvent(LiveEvent.EPOCH, m));
                     }

@@ -21,12 +21,18 @@ public class RunQueries {
         this.views = views;
     }
 
+    /** Where a run stands, as much as a poller needs: no config parsed, no checkpoints read. */
+    public record State(RunStatus status, String error, int epochsCompleted) {
+    }
+
     public RunView view(UUID id) {
-        TrainingRun run = TrainingRun.findById(id);
-        if (run == null) {
-            throw NotFoundProblem.run(id);
-        }
-        return views.of(run, CheckpointRecord.ofRun(id));
+        return views.of(find(id), CheckpointRecord.ofRun(id));
+    }
+
+    /** The run's row alone, for the live event stream's polling. */
+    public State state(UUID id) {
+        TrainingRun run = find(id);
+        return new State(run.status, run.error, run.epochsCompleted);
     }
 
     public RunPage page(RunStatus status, int page, int size) {
@@ -41,9 +47,15 @@ public class RunQueries {
     }
 
     public List<EpochMetricView> metrics(UUID id) {
-        if (TrainingRun.findById(id) == null) {
+        find(id);
+        return EpochMetricRecord.ofRun(id).stream().map(views::of).toList();
+    }
+
+    private static TrainingRun find(UUID id) {
+        TrainingRun run = TrainingRun.findById(id);
+        if (run == null) {
             throw NotFoundProblem.run(id);
         }
-        return EpochMetricRecord.ofRun(id).stream().map(views::of).toList();
+        return run;
     }
 }
