@@ -5,7 +5,6 @@ import dev.wordlm.generation.LanguageModel;
 import dev.wordlm.generator.inference.InferenceScheduler;
 import dev.wordlm.generator.inference.Permit;
 import dev.wordlm.generator.model.ModelLease;
-import dev.wordlm.generator.web.InvalidRequestException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +68,8 @@ final class GenerationJob implements Runnable {
                 sink.word(produced++, words.next());
                 slice++;
             }
-        } catch (IllegalArgumentException e) {
-            // The prompt is checked before admission; this is the model's own word on it.
-            finish(GenerationMetrics.Outcome.ERROR, new InvalidRequestException("prompt", e.getMessage()));
-            return;
         } catch (RuntimeException e) {
+            // The request, prompt included, was validated at admission: anything thrown here is the service's fault.
             finish(GenerationMetrics.Outcome.ERROR, e);
             return;
         } finally {
@@ -117,9 +113,7 @@ final class GenerationJob implements Runnable {
             return;
         }
         if (error != null) {
-            if (!(error instanceof InvalidRequestException)) {
-                LOG.errorf(error, "generation failed on checkpoint %s", lease.checkpoint().checkpointId());
-            }
+            LOG.errorf(error, "generation failed on checkpoint %s", lease.checkpoint().checkpointId());
             sink.failed(error);
         } else {
             sink.completed(new GenerationSummary(produced, request.seed(), lease.checkpoint(),

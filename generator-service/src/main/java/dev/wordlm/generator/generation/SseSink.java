@@ -3,7 +3,6 @@ package dev.wordlm.generator.generation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wordlm.generator.web.ApiError;
-import dev.wordlm.generator.web.InvalidRequestException;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -66,10 +65,8 @@ final class SseSink implements WordSink {
 
     @Override
     public void failed(Throwable error) {
-        ApiError body = error instanceof InvalidRequestException invalid
-                ? new ApiError("invalid_request", invalid.getMessage(), invalid.fields())
-                : ApiError.of("internal_error", "generation failed");
-        send(sse.newEventBuilder().name(ERROR).data(toJson(body)).build());
+        // Invalid requests are answered before the stream opens; a failure once it runs is the service's.
+        send(sse.newEventBuilder().name(ERROR).data(toJson(ApiError.of("internal_error", "generation failed"))).build());
         lastWrite.whenComplete((r, e) -> events.close());
     }
 
