@@ -1,6 +1,7 @@
 package dev.wordlm.trainer.metrics;
 
 import dev.wordlm.events.RunStatus;
+import dev.wordlm.train.TrainingListener.BatchProgress;
 import dev.wordlm.trainer.outbox.OutboxMessage;
 import dev.wordlm.trainer.run.TrainingRun;
 import dev.wordlm.trainer.training.LocalRuns;
@@ -82,8 +83,9 @@ public class TrainerMetrics {
     private static double tokensPerSecond(LocalRuns localRuns) {
         double sum = 0;
         for (TrainingSession s : localRuns.sessions()) {
-            if (s.progress() != null) {
-                sum += s.progress().tokensPerSecond();
+            BatchProgress p = s.progress(); // read once: the training thread clears it at the end of an epoch
+            if (p != null) {
+                sum += p.tokensPerSecond();
             }
         }
         return sum;

@@ -4,6 +4,7 @@ import dev.wordlm.events.RunStatus;
 import dev.wordlm.trainer.config.TrainerSettings;
 import dev.wordlm.trainer.json.JsonCodec;
 import dev.wordlm.train.TrainConfig;
+import dev.wordlm.train.TrainingListener.BatchProgress;
 import dev.wordlm.trainer.run.TrainingRun;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -99,7 +100,7 @@ public class RunLeases {
      * @return empty when the lease is lost (another trainer took the run), else whether a cancel was requested
      */
     @Transactional
-    public Optional<Boolean> heartbeat(UUID runId, TrainingSession.Progress p) {
+    public Optional<Boolean> heartbeat(UUID runId, BatchProgress p) {
         var update = p == null
                 ? em.createNativeQuery(BEAT)
                 : em.createNativeQuery(BEAT_WITH_PROGRESS)

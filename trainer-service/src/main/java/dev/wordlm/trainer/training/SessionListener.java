@@ -51,8 +51,7 @@ final class SessionListener implements TrainingListener {
     @Override
     public void onBatch(BatchProgress p) {
         session.checkAbandoned();
-        session.progress(new TrainingSession.Progress(p.epoch(), p.batch(), p.batches(), p.lr(), p.tokensPerSecond(),
-                p.loss()));
+        session.progress(p);
         hub.publish(session.runId(), LiveEvent.BATCH, new LiveEvent.Batch(p.epoch(), p.batch(), p.batches(), p.lr(),
                 p.msPerBatch(), p.loss(), Perplexity.of(p.loss()), p.tokensPerSecond()));
     }

@@ -1,6 +1,7 @@
 package dev.wordlm.trainer.training;
 
 import dev.wordlm.train.CancellationToken;
+import dev.wordlm.train.TrainingListener.BatchProgress;
 import java.util.UUID;
 
 /**
@@ -9,14 +10,11 @@ import java.util.UUID;
  */
 public final class TrainingSession {
 
-    /** Progress at the latest batch log line. */
-    public record Progress(int epoch, int batch, int batches, double lr, double tokensPerSecond, double loss) {
-    }
-
     private final UUID runId;
     private final CancellationToken token = new CancellationToken();
     private volatile Abandoned.Reason abandoned;
-    private volatile Progress progress;
+    /** Progress at the latest batch log line; null once its epoch is recorded. */
+    private volatile BatchProgress progress;
     private volatile long lastHeartbeatNanos = System.nanoTime();
 
     public TrainingSession(UUID runId) {
@@ -52,11 +50,11 @@ public final class TrainingSession {
         }
     }
 
-    public Progress progress() {
+    public BatchProgress progress() {
         return progress;
     }
 
-    void progress(Progress p) {
+    void progress(BatchProgress p) {
         progress = p;
     }
 
