@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-/** Runs Bean Validation on a request body and reports every violation as a field error (400). */
+/**
+ * Runs Bean Validation on a request body and reports every violation as a field error (400); parses integer query
+ * parameters the same way.
+ */
 @ApplicationScoped
 public class RequestValidation {
     private final Validator validator;
@@ -27,6 +30,24 @@ public class RequestValidation {
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         throw new InvalidInputException("invalid request", errors);
+    }
+
+    /**
+     * An integer query parameter in {@code [min, max]}, surrounding blanks ignored.
+     *
+     * @throws InvalidInputException naming {@code name} when the value is not such an integer
+     */
+    public static int intParam(String name, String value, int min, int max) {
+        try {
+            int v = Integer.parseInt(value == null ? "" : value.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
+        throw InvalidInputException.of(name, "must be " + range + ", got '" + value + "'");
     }
 
     private static String field(Path path) {

@@ -4,6 +4,7 @@ import dev.wordlm.trainer.api.ApiError;
 import dev.wordlm.trainer.api.Ids;
 import dev.wordlm.trainer.api.InvalidInputException;
 import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.trainer.api.RequestValidation;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
@@ -52,15 +53,7 @@ public class CheckpointResource {
             case "best" -> Sort.ascending("validLoss").and("createdAt", Sort.Direction.Descending);
             default -> throw InvalidInputException.of("selection", "must be newest or best, got '" + selection + "'");
         };
-        int n;
-        try {
-            n = Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > MAX_LIMIT) {
-            throw InvalidInputException.of("limit", "must be an integer between 1 and " + MAX_LIMIT + ", got '" + limit + "'");
-        }
+        int n = RequestValidation.intParam("limit", limit, 1, MAX_LIMIT);
         PanacheQuery<CheckpointRecord> query;
         if (runId == null || runId.isBlank()) {
             query = CheckpointRecord.findAll(order);

@@ -85,8 +85,8 @@ public class RunResource {
     @Operation(summary = "List runs, newest first, optionally only those in one status")
     public RunPage list(@QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") String page,
                         @QueryParam("size") @DefaultValue("20") String size) {
-        return queries.page(parseStatus(status), intParam("page", page, 0, Integer.MAX_VALUE),
-                intParam("size", size, 1, MAX_PAGE_SIZE));
+        return queries.page(parseStatus(status), RequestValidation.intParam("page", page, 0, Integer.MAX_VALUE),
+                RequestValidation.intParam("size", size, 1, MAX_PAGE_SIZE));
     }
 
     @GET
@@ -151,18 +151,5 @@ public class RunResource {
             throw InvalidInputException.of("status", "must be one of " + Arrays.stream(RunStatus.values())
                     .map(Enum::name).collect(Collectors.joining(", ")) + ", got '" + status + "'");
         }
-    }
-
-    private static int intParam(String name, String value, int min, int max) {
-        try {
-            int v = Integer.parseInt(value.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
-        throw InvalidInputException.of(name, "must be " + range + ", got '" + value + "'");
     }
 }
