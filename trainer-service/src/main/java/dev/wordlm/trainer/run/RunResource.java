@@ -48,15 +48,17 @@ public class RunResource {
 
     private final RunService service;
     private final RunQueries queries;
+    private final RunViews views;
     private final RequestValidation validation;
     private final RunEventStream events;
     private final RunEventHub hub;
     private final LocalRuns localRuns;
 
-    public RunResource(RunService service, RunQueries queries, RequestValidation validation, RunEventStream events,
-                       RunEventHub hub, LocalRuns localRuns) {
+    public RunResource(RunService service, RunQueries queries, RunViews views, RequestValidation validation,
+                       RunEventStream events, RunEventHub hub, LocalRuns localRuns) {
         this.service = service;
         this.queries = queries;
+        this.views = views;
         this.validation = validation;
         this.events = events;
         this.hub = hub;
@@ -78,7 +80,8 @@ public class RunResource {
         }
         validation.check(body);
         TrainingRun run = service.create(body);
-        return Response.accepted(queries.view(run.id)).location(URI.create("/api/runs/" + run.id)).build();
+        // The run as just stored: no need to read it back, and a new run has no checkpoints yet.
+        return Response.accepted(views.of(run, List.of())).location(URI.create("/api/runs/" + run.id)).build();
     }
 
     @GET

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /** Accepts and cancels runs. Every state change and its events commit together (transactional outbox). */
@@ -33,7 +34,8 @@ public class RunService {
     @Transactional
     public TrainingRun create(RunRequest request) {
         TrainConfig config = request.toConfig(devices.cudaFor(request.cuda()));
-        Instant now = Instant.now();
+        // The database keeps microseconds: the view built from this entity shows what a later read shows.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         TrainingRun run = new TrainingRun();
         run.id = UUID.randomUUID();
         run.name = request.name();
