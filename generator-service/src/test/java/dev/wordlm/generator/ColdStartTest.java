@@ -51,9 +51,14 @@ class ColdStartTest {
                 .body("error", equalTo("no_model"));
         given().get("/generate/stream?words=10").then().statusCode(503).contentType(ContentType.JSON)
                 .body("error", equalTo("no_model"));
-        given().contentType(ContentType.JSON).body(Map.of("text", "a b")).post("/api/score").then().statusCode(503);
+        given().contentType(ContentType.JSON).body(Map.of("text", "a b")).post("/api/score").then().statusCode(503)
+                .body("error", equalTo("no_model"));
         // Input is still checked first: a bad request is a 400 whether or not a model is loaded.
         given().multiPart("words", "0").post("/generate").then().statusCode(400);
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertTrue(metrics.contains("wordlm_generation_rejected_total{reason=\"no_model\"} 4.0"),
+                "the three generations and the scoring refused for want of a model are counted: " + metrics.lines()
+                        .filter(l -> l.startsWith("wordlm_generation_rejected_total")).toList());
 
         given().get("/api/model").then().statusCode(200).body("loaded", equalTo(false));
         given().get("/q/health/ready").then().statusCode(503).body(containsString("no checkpoint loaded yet"));

@@ -2,9 +2,8 @@ package dev.wordlm.generator.generation;
 
 import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.generation.LanguageModel;
+import dev.wordlm.generator.inference.Admission;
 import dev.wordlm.generator.inference.InferenceScheduler;
-import dev.wordlm.generator.inference.Permit;
-import dev.wordlm.generator.model.ModelLease;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +19,7 @@ final class GenerationJob implements Runnable {
     private static final Logger LOG = Logger.getLogger(GenerationJob.class);
 
     private final GenerationRequest request;
-    private final ModelLease lease;
-    private final Permit permit;
+    private final Admission admission;
     private final WordSink sink;
     private final InferenceScheduler scheduler;
     private final GenerationMetrics metrics;
@@ -35,11 +33,10 @@ final class GenerationJob implements Runnable {
     private long startedAt;
     private int produced;
 
-    GenerationJob(GenerationRequest request, ModelLease lease, Permit permit, WordSink sink, InferenceScheduler scheduler,
+    GenerationJob(GenerationRequest request, Admission admission, WordSink sink, InferenceScheduler scheduler,
                   GenerationMetrics metrics, GenerationMetrics.Api api, int sliceWords, Duration stallTimeout) {
         this.request = request;
-        this.lease = lease;
-        this.permit = permit;
+        this.admission = admission;
         this.sink = sink;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -58,7 +55,7 @@ final class GenerationJob implements Runnable {
         try {
             if (words == null) {
                 startedAt = System.nanoTime();
-                words = lease.model().generate(request);
+                words = admission.lease().model().generate(request);
             }
             while (slice < sliceWords && words.hasNext()) {
                 if (sink.cancelled()) {
@@ -104,8 +101,7 @@ final class GenerationJob implements Runnable {
         if (words != null) {
             words.close();
         }
-        lease.close();
-        permit.close();
+        admission.close();
         long started = startedAt == 0 ? end : startedAt;
         metrics.latency(api, outcome, Duration.ofNanos(end - admittedAt));
         if (outcome == GenerationMetrics.Outcome.CANCELLED) {
@@ -113,10 +109,10 @@ final class GenerationJob implements Runnable {
             return;
         }
         if (error != null) {
-            LOG.errorf(error, "generation failed on checkpoint %s", lease.checkpoint().checkpointId());
+            LOG.errorf(error, "generation failed on checkpoint %s", admission.lease().checkpoint().checkpointId());
             sink.failed(error);
         } else {
-            sink.completed(new GenerationSummary(produced, request.seed(), lease.checkpoint(),
+            sink.completed(new GenerationSummary(produced, request.seed(), admission.lease().checkpoint(),
                     Duration.ofNanos(started - admittedAt), Duration.ofNanos(end - started)));
         }
     }

@@ -21,21 +21,14 @@ public class GenerationMetrics {
 
     private final MeterRegistry registry;
     private final Counter words;
-    private final Counter noModel;
 
     public GenerationMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.words = Counter.builder("wordlm.generation.words").description("Words generated").register(registry);
-        this.noModel = Counter.builder("wordlm.generation.rejected").tag("reason", "no_model")
-                .description("Requests refused because no model was loaded").register(registry);
     }
 
     void words(int n) {
         words.increment(n);
-    }
-
-    void noModel() {
-        noModel.increment();
     }
 
     void latency(Api api, Outcome outcome, Duration elapsed) {

@@ -4,12 +4,9 @@ import dev.wordlm.corpus.Corpus;
 import dev.wordlm.corpus.Vocabulary;
 import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.generator.config.GeneratorConfig;
+import dev.wordlm.generator.inference.Admission;
 import dev.wordlm.generator.inference.InferenceScheduler;
-import dev.wordlm.generator.inference.Permit;
 import dev.wordlm.generator.model.CheckpointRef;
-import dev.wordlm.generator.model.ModelHolder;
-import dev.wordlm.generator.model.ModelLease;
-import dev.wordlm.generator.model.NoModelException;
 import dev.wordlm.generator.web.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class GenerationService {
 
-    private final ModelHolder holder;
     private final InferenceScheduler scheduler;
     private final GenerationMetrics metrics;
     private final int maxWords;
@@ -31,9 +27,7 @@ public class GenerationService {
     private final int sliceWords;
     private final Duration stallTimeout;
 
-    public GenerationService(ModelHolder holder, InferenceScheduler scheduler, GenerationMetrics metrics,
-                             GeneratorConfig config) {
-        this.holder = holder;
+    public GenerationService(InferenceScheduler scheduler, GenerationMetrics metrics, GeneratorConfig config) {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.maxWords = config.generation().maxWords();
@@ -50,21 +44,8 @@ public class GenerationService {
         }
         GenerationRequest seeded = request.seed() != null ? request : new GenerationRequest(request.words(),
                 request.temperature(), ThreadLocalRandom.current().nextLong(), request.prompt(), request.topK(), request.topP());
-        ModelLease lease;
-        try {
-            lease = holder.acquire();
-        } catch (NoModelException e) {
-            metrics.noModel();
-            throw e;
-        }
-        try {
-            checkPrompt(seeded.prompt(), lease.model().vocabulary());
-            Permit permit = scheduler.admit();
-            return new Ticket(seeded, lease, permit, api);
-        } catch (RuntimeException e) {
-            lease.close();
-            throw e;
-        }
+        Admission admission = scheduler.admit(lease -> checkPrompt(seeded.prompt(), lease.model().vocabulary()));
+        return new Ticket(seeded, admission, api);
     }
 
     /** Prompt words the model cannot read are the client's mistake: say which, before any work is queued. */
@@ -82,15 +63,13 @@ public class GenerationService {
     /** An admitted request. */
     final class Ticket implements AutoCloseable {
         private final GenerationRequest request;
-        private final ModelLease lease;
-        private final Permit permit;
+        private final Admission admission;
         private final GenerationMetrics.Api api;
         private boolean started;
 
-        private Ticket(GenerationRequest request, ModelLease lease, Permit permit, GenerationMetrics.Api api) {
+        private Ticket(GenerationRequest request, Admission admission, GenerationMetrics.Api api) {
             this.request = request;
-            this.lease = lease;
-            this.permit = permit;
+            this.admission = admission;
             this.api = api;
         }
 
@@ -99,21 +78,20 @@ public class GenerationService {
         }
 
         CheckpointRef checkpoint() {
-            return lease.checkpoint();
+            return admission.lease().checkpoint();
         }
 
         /** Runs the generation on the inference workers; the job releases the lease and the place when it ends. */
         void start(WordSink sink) {
             started = true;
-            new GenerationJob(request, lease, permit, sink, scheduler, metrics, api, sliceWords, stallTimeout).start();
+            new GenerationJob(request, admission, sink, scheduler, metrics, api, sliceWords, stallTimeout).start();
         }
 
         /** Gives the lease and the place back if the generation was never started. */
         @Override
         public void close() {
             if (!started) {
-                lease.close();
-                permit.close();
+                admission.close();
             }
         }
     }

@@ -1,6 +1,9 @@
 package dev.wordlm.generator.inference;
 
 import dev.wordlm.generator.config.GeneratorConfig;
+import dev.wordlm.generator.model.ModelHolder;
+import dev.wordlm.generator.model.ModelLease;
+import dev.wordlm.generator.model.NoModelException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,22 +15,26 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Where model computations run: a fixed pool with one worker per core (native steps are CPU-bound, more threads only
- * contend), off the HTTP event loop. Admission is bounded: at most {@code queue-capacity} requests hold a
- * {@link Permit} at once, so memory stays bounded and a full service answers 503 at once instead of queueing without
+ * contend), off the HTTP event loop. Admission is bounded: at most {@code queue-capacity} requests hold an
+ * {@link Admission} at once, so memory stays bounded and a full service answers 503 at once instead of queueing without
  * limit. Each admitted request has at most one task waiting in the pool's queue at a time, so that queue is bounded too.
  */
 @ApplicationScoped
 public class InferenceScheduler {
+    private final ModelHolder holder;
     private final ThreadPoolExecutor workers;
     private final Semaphore places;
     private final int capacity;
     private final Counter overloaded;
+    private final Counter noModel;
 
-    public InferenceScheduler(GeneratorConfig config, MeterRegistry registry) {
+    public InferenceScheduler(ModelHolder holder, GeneratorConfig config, MeterRegistry registry) {
+        this.holder = holder;
         int threads = config.generation().threads() > 0 ? config.generation().threads()
                 : Runtime.getRuntime().availableProcessors();
         this.capacity = Math.max(1, config.generation().queueCapacity());
@@ -41,19 +48,44 @@ public class InferenceScheduler {
                 });
         this.overloaded = Counter.builder("wordlm.generation.rejected").tag("reason", "overloaded")
                 .description("Requests refused because the queue was full").register(registry);
+        this.noModel = Counter.builder("wordlm.generation.rejected").tag("reason", "no_model")
+                .description("Requests refused because no model was loaded").register(registry);
         Gauge.builder("wordlm.generation.queue.depth", workers, w -> w.getQueue().size())
                 .description("Generation steps waiting for a worker").register(registry);
         Gauge.builder("wordlm.generation.in.flight", places, p -> capacity - p.availablePermits())
                 .description("Requests admitted (running or queued)").register(registry);
     }
 
-    /** A place for one request, or {@link OverloadedException} when all are taken. */
-    public Permit admit() {
-        if (!places.tryAcquire()) {
-            overloaded.increment();
-            throw new OverloadedException(capacity);
+    /** Admits a request that has nothing to check against the model beforehand: see {@link #admit(Consumer)}. */
+    public Admission admit() {
+        return admit(lease -> { });
+    }
+
+    /**
+     * Admits a request, on the calling thread and cheaply, before any model work: takes a lease on the served model
+     * ({@link NoModelException} when there is none), lets {@code check} validate the request against that model (so
+     * a bad request is refused as such even when the queue is full), then takes a place in the queue
+     * ({@link OverloadedException} when all are taken). When a step fails, nothing stays taken.
+     */
+    public Admission admit(Consumer<? super ModelLease> check) {
+        ModelLease lease;
+        try {
+            lease = holder.acquire();
+        } catch (NoModelException e) {
+            noModel.increment();
+            throw e;
         }
-        return new Permit(places);
+        try {
+            check.accept(lease);
+            if (!places.tryAcquire()) {
+                overloaded.increment();
+                throw new OverloadedException(capacity);
+            }
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+        return new Admission(lease, places);
     }
 
     /** Runs one step of an admitted request on a worker. */
@@ -61,12 +93,13 @@ public class InferenceScheduler {
         workers.execute(step);
     }
 
-    /** Runs a whole admitted computation on a worker; the permit is given back when it ends. */
-    public <T> CompletableFuture<T> submit(Permit permit, Supplier<T> computation) {
+    /** Runs a whole admitted computation on a worker, with the admitted model; the admission is closed when it ends. */
+    public <T> CompletableFuture<T> submit(Admission admission, Function<ModelLease, T> computation) {
         try {
-            return CompletableFuture.supplyAsync(computation, workers).whenComplete((r, e) -> permit.close());
+            return CompletableFuture.supplyAsync(() -> computation.apply(admission.lease()), workers)
+                    .whenComplete((r, e) -> admission.close());
         } catch (RuntimeException e) {
-            permit.close();
+            admission.close();
             throw e;
         }
     }

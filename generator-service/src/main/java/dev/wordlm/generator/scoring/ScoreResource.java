@@ -2,9 +2,8 @@ package dev.wordlm.generator.scoring;
 
 import dev.wordlm.generation.LanguageModel;
 import dev.wordlm.generator.config.GeneratorConfig;
+import dev.wordlm.generator.inference.Admission;
 import dev.wordlm.generator.inference.InferenceScheduler;
-import dev.wordlm.generator.inference.Permit;
-import dev.wordlm.generator.model.ModelHolder;
 import dev.wordlm.generator.model.ModelLease;
 import dev.wordlm.generator.web.InvalidRequestException;
 import jakarta.ws.rs.Consumes;
@@ -23,12 +22,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/score")
 @Tag(name = "scoring")
 public class ScoreResource {
-    private final ModelHolder holder;
     private final InferenceScheduler scheduler;
     private final int maxChars;
 
-    public ScoreResource(ModelHolder holder, InferenceScheduler scheduler, GeneratorConfig config) {
-        this.holder = holder;
+    public ScoreResource(InferenceScheduler scheduler, GeneratorConfig config) {
         this.scheduler = scheduler;
         this.maxChars = config.score().maxChars();
     }
@@ -56,24 +53,12 @@ public class ScoreResource {
         if (text.length() > maxChars) {
             throw new InvalidRequestException("text", "must be at most " + maxChars + " characters, got " + text.length());
         }
-        ModelLease lease = holder.acquire();
-        Permit permit;
-        try {
-            permit = scheduler.admit();
-        } catch (RuntimeException e) {
-            lease.close();
-            throw e;
-        }
-        try {
-            return scheduler.submit(permit, () -> compute(lease, text));
-        } catch (RuntimeException e) {
-            lease.close();
-            throw e;
-        }
+        Admission admission = scheduler.admit();
+        return scheduler.submit(admission, lease -> compute(lease, text));
     }
 
     private static ScoreResponse compute(ModelLease lease, String text) {
-        try (lease) {
+        try {
             long start = System.nanoTime();
             LanguageModel.ScoreResult r = lease.model().score(text);
             return new ScoreResponse(r.tokens(), r.unknown(), r.loss(), r.perplexity(),
