@@ -47,6 +47,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,8 +200,9 @@ class HotSwapTest {
     }
 
     @Test
-    void malformedEventIsIgnored() {
+    void malformedEventIsIgnoredAndCounted() {
         String current = servedCheckpoint();
+        double malformedBefore = malformedEvents();
         CheckpointEventPublisher.publish("junk", "{\"this is\": \"not a checkpoint event\"");
         // Events are handled in order: once a later (rejected) checkpoint is seen, the junk was handled too.
         FakeTrainer trainer = FakeTrainer.instance();
@@ -208,6 +211,7 @@ class HotSwapTest {
             CheckpointEventPublisher.publish(marker, trainer.eventJson(marker));
             awaitRejected(marker.id());
             assertEquals(current, servedCheckpoint());
+            assertEquals(malformedBefore + 1, malformedEvents(), "counted as a rejection with reason malformed-event");
         } finally {
             trainer.withdraw(marker.id());
         }
@@ -249,6 +253,14 @@ class HotSwapTest {
         choose(Map.of("checkpointId", first.id().toString(), "runId", run.toString())).then().statusCode(400);
         choose(Map.of("selection", "worst")).then().statusCode(400).body("fields", hasKey("selection"));
         assertEquals(newer.id().toString(), servedCheckpoint(), "refused choices change nothing");
+    }
+
+    private static double malformedEvents() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("^wordlm_checkpoints_rejected_total\\{reason=\"malformed-event\"} (\\S+)$",
+                Pattern.MULTILINE).matcher(metrics);
+        assertTrue(m.find(), "the malformed-event counter exists from start-up");
+        return Double.parseDouble(m.group(1));
     }
 
     private static byte[] flipped(byte[] file) {

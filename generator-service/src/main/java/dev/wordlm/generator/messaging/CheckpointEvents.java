@@ -3,10 +3,9 @@ package dev.wordlm.generator.messaging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.wordlm.events.CheckpointReady;
 import dev.wordlm.generator.model.CheckpointRef;
+import dev.wordlm.generator.model.CheckpointRejectedException;
 import dev.wordlm.generator.model.ModelSwitcher;
 import dev.wordlm.generator.model.TrainerJson;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -23,13 +22,10 @@ public class CheckpointEvents {
 
     private final ModelSwitcher switcher;
     private final TrainerJson json;
-    private final Counter malformed;
 
-    public CheckpointEvents(ModelSwitcher switcher, TrainerJson json, MeterRegistry registry) {
+    public CheckpointEvents(ModelSwitcher switcher, TrainerJson json) {
         this.switcher = switcher;
         this.json = json;
-        this.malformed = Counter.builder(ModelSwitcher.REJECTED_METRIC).tag("reason", "malformed-event")
-                .description("Checkpoints refused, by reason").register(registry);
     }
 
     @Incoming(Channels.CHECKPOINTS)
@@ -39,7 +35,7 @@ public class CheckpointEvents {
             CheckpointReady event = json.mapper().readValue(payload, CheckpointReady.class);
             ref = CheckpointRef.of(event);
         } catch (JsonProcessingException | RuntimeException e) {
-            malformed.increment();
+            switcher.countRejection(CheckpointRejectedException.MALFORMED_EVENT);
             LOG.warnf("ignoring a malformed checkpoint event: %s", e.getMessage());
             return;
         }

@@ -5,8 +5,10 @@ import java.util.UUID;
 
 /** A checkpoint that must not be served: wrong digest, corrupt file, unloadable, or gone from the trainer. */
 public class CheckpointRejectedException extends RuntimeException {
+    /** An event that does not describe a checkpoint: refused before any check. */
+    public static final String MALFORMED_EVENT = "malformed-event";
     /** Every reason, as a metric tag: a malformed event, or a checkpoint that fails one of the checks. */
-    public static final List<String> REASONS = List.of("malformed-event", "sha-mismatch", "size",
+    public static final List<String> REASONS = List.of(MALFORMED_EVENT, "sha-mismatch", "size",
             "corrupt", "load", "not-found");
 
     private final UUID checkpointId;

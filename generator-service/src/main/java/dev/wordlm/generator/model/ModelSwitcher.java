@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 public class ModelSwitcher {
     private static final Logger LOG = Logger.getLogger(ModelSwitcher.class);
 
-    public static final String REJECTED_METRIC = "wordlm.checkpoints.rejected";
+    private static final String REJECTED_METRIC = "wordlm.checkpoints.rejected";
 
     /** What an offered checkpoint led to. */
     public enum Outcome {
@@ -200,13 +200,21 @@ public class ModelSwitcher {
 
     private void reject(CheckpointRejectedException e) {
         lastRejection = new Rejection(e.checkpointId(), e.reason(), e.getMessage(), Instant.now());
-        rejections(e.reason()).increment();
+        countRejection(e.reason());
         LOG.warnf("rejected checkpoint %s (%s), the current model keeps serving: %s", e.checkpointId(), e.reason(),
                 e.getMessage());
     }
 
+    /**
+     * Counts a checkpoint refused, under one of {@link CheckpointRejectedException#REASONS}; also for those refused
+     * before they reach the switcher ({@link CheckpointRejectedException#MALFORMED_EVENT}).
+     */
+    public void countRejection(String reason) {
+        rejections(reason).increment();
+    }
+
     /** Checkpoints refused, by reason; all reasons exist from start-up so dashboards see zeros, not gaps. */
-    Counter rejections(String reason) {
+    private Counter rejections(String reason) {
         return Counter.builder(REJECTED_METRIC).tag("reason", reason).description("Checkpoints refused, by reason")
                 .register(registry);
     }
