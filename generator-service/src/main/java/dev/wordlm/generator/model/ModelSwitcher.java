@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -182,14 +181,13 @@ public class ModelSwitcher {
 
     private ServedModel serve(CheckpointRef ref) {
         ServedModel loaded;
-        long start = System.nanoTime();
         try {
             loaded = loader.load(ref);
         } catch (CheckpointRejectedException e) {
             reject(e);
             throw e;
         }
-        loadTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        loadTime.record(loaded.loadTime());
         Optional<ServedModel> previous = holder.swap(loaded);
         swaps.increment();
         LOG.infof("now serving checkpoint %s (run %s, epoch %d, valid ppl %.2f)%s", ref.checkpointId(), ref.runId(),
