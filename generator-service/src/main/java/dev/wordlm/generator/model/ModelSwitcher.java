@@ -130,7 +130,7 @@ public class ModelSwitcher {
                     ? trainer.checkpoint(p.pinnedCheckpoint())
                     : trainer.choice(p.selection(), p.pinnedRun());
             CheckpointRef current = holder.current().map(ServedModel::checkpoint).orElse(null);
-            if (choice.isPresent() && (current == null || p.accepts(choice.get(), current))) {
+            if (choice.isPresent() && p.accepts(choice.get(), current)) {
                 serve(choice.get());
             }
             return holder.current();

@@ -52,7 +52,9 @@ class ServingPolicyTest {
         CheckpointRef pinned = checkpoint(RUN, 0, 100);
         ServingPolicy pin = new ServingPolicy(Selection.NEWEST, pinned.checkpointId(), null);
         assertTrue(pin.accepts(pinned, checkpoint(RUN, 50, 1)));
+        assertTrue(pin.accepts(pinned, null), "served when nothing is");
         assertFalse(pin.accepts(checkpoint(RUN, 100, 1), pinned));
+        assertFalse(pin.accepts(checkpoint(RUN, 100, 1), null), "not even when nothing is served");
     }
 
     @Test
@@ -61,6 +63,8 @@ class ServingPolicyTest {
         ServingPolicy pin = new ServingPolicy(Selection.BEST, null, RUN);
         CheckpointRef servedFromOtherRun = checkpoint(other, 0, 1);
         assertTrue(pin.accepts(checkpoint(RUN, 10, 300), servedFromOtherRun), "the run's first checkpoint replaces it");
+        assertTrue(pin.accepts(checkpoint(RUN, 10, 300), null), "and is served when nothing is");
+        assertFalse(pin.accepts(checkpoint(other, 10, 1), null));
         CheckpointRef current = checkpoint(RUN, 10, 200);
         assertFalse(pin.accepts(checkpoint(other, 20, 1), current));
         assertFalse(pin.accepts(checkpoint(RUN, 20, 250), current));
