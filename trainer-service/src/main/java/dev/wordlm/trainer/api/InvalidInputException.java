@@ -1,7 +1,6 @@
 package dev.wordlm.trainer.api;
 
 import java.util.List;
-import java.util.Map;
 
 /** Client input that cannot be used: answered with 400 and the list of bad fields. */
 public class InvalidInputException extends RuntimeException {
@@ -14,11 +13,6 @@ public class InvalidInputException extends RuntimeException {
 
     public static InvalidInputException of(String field, String message) {
         return new InvalidInputException("invalid request", List.of(new FieldError(field, message)));
-    }
-
-    public static InvalidInputException of(Map<String, String> problems) {
-        return new InvalidInputException("invalid request",
-                problems.entrySet().stream().map(e -> new FieldError(e.getKey(), e.getValue())).toList());
     }
 
     public List<FieldError> errors() {

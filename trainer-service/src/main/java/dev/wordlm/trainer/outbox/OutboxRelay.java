@@ -94,12 +94,12 @@ public class OutboxRelay {
         }
     }
 
-    /** Sends pending events in order until one fails; returns how many were sent. */
-    public int relayPending() {
+    /** Sends pending events in order until one fails. */
+    private void relayPending() {
         int timeout = (int) settings.outbox().sendTimeout().multipliedBy(2).toSeconds() + 30;
-        return QuarkusTransaction.requiringNew().timeout(timeout).call(() -> {
+        QuarkusTransaction.requiringNew().timeout(timeout).run(() -> {
             if (!lock()) {
-                return 0; // another replica is relaying
+                return; // another replica is relaying
             }
             List<OutboxMessage> pending = OutboxMessage.<OutboxMessage>find("publishedAt is null order by id")
                     .page(0, settings.outbox().batchSize()).list();
@@ -121,7 +121,6 @@ public class OutboxRelay {
             if (sent > 0) {
                 consecutiveFailures = 0;
             }
-            return sent;
         });
     }
 

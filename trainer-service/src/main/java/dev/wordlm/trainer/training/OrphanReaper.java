@@ -56,9 +56,8 @@ public class OrphanReaper {
         }
     }
 
-    /** @return the runs queued again */
     @Transactional
-    public List<UUID> requeueOrphans() {
+    void requeueOrphans() {
         @SuppressWarnings("unchecked")
         List<UUID> ids = em.createNativeQuery(ORPHANS, UUID.class).setParameter(1, graceSeconds).getResultList();
         Instant now = Instant.now();
@@ -71,6 +70,5 @@ public class OrphanReaper {
             LOG.infof("run %s: its trainer %s is gone (last heartbeat %s); queued it again to resume", id,
                     run.owner == null ? "(released)" : run.owner, run.heartbeatAt);
         }
-        return ids;
     }
 }

@@ -85,8 +85,8 @@ public class RunLeases {
             return new Claim(Kind.UNKNOWN, null, "unknown run");
         }
         if (updated == 1) {
-            return new Claim(Kind.CLAIMED, new RunSnapshot(run.id, run.name, run.dataset,
-                    json.read(run.configJson, TrainConfig.class), run.cancelRequested, run.attempts), instanceId);
+            return new Claim(Kind.CLAIMED, new RunSnapshot(run.id, run.dataset,
+                    json.read(run.configJson, TrainConfig.class), run.cancelRequested), instanceId);
         }
         if (run.status.isTerminal()) {
             return new Claim(Kind.FINISHED, null, run.status.name());
