@@ -59,7 +59,8 @@ public class DatasetCatalog {
     }
 
     public boolean exists(String name) {
-        return SAMPLE.equals(name) || (NAME.matcher(name).matches() && complete(root.resolve(name)));
+        // The sample always exists: it is written on first use, not when a name is checked.
+        return SAMPLE.equals(name) || directory(name).isPresent();
     }
 
     public List<String> names() {
@@ -83,13 +84,11 @@ public class DatasetCatalog {
     }
 
     public Optional<DatasetView> view(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        Optional<Path> found = directory(name);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        Path dir = SAMPLE.equals(name) ? sampleDirectory() : root.resolve(name);
-        if (!complete(dir)) {
-            return Optional.empty();
-        }
+        Path dir = found.get();
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (String split : Corpus.SPLITS) {
             try {
@@ -103,13 +102,9 @@ public class DatasetCatalog {
 
     /** Loads a dataset for training; {@link CorpusException} when its files are unusable. */
     public Corpus load(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new CorpusException("'" + name + "' is not a dataset name");
-        }
-        Path dir = SAMPLE.equals(name) ? sampleDirectory() : root.resolve(name);
-        if (!complete(dir)) {
-            throw new CorpusException("dataset '" + name + "' does not exist (any more) under the data root");
-        }
+        Path dir = directory(name).orElseThrow(() -> new CorpusException(validName(name)
+                ? "dataset '" + name + "' does not exist (any more) under the data root"
+                : "'" + name + "' is not a dataset name"));
         return Corpus.load(dir);
     }
 
@@ -119,7 +114,7 @@ public class DatasetCatalog {
      */
     public DatasetView add(String name, Map<String, Path> uploads) {
         List<FieldError> errors = new ArrayList<>();
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!validName(name)) {
             errors.add(new FieldError("name", name == null || name.isBlank() ? "is required" : "must be " + NAME_RULE));
         }
         for (String field : FIELDS) {
@@ -163,6 +158,22 @@ public class DatasetCatalog {
             SampleCorpus.standard().writeTo(dir);
         }
         return dir;
+    }
+
+    private static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * The directory of a complete dataset (all its splits present), if {@code name} names one; the sample is
+     * written first if needed.
+     */
+    private Optional<Path> directory(String name) {
+        if (!validName(name)) {
+            return Optional.empty();
+        }
+        Path dir = SAMPLE.equals(name) ? sampleDirectory() : root.resolve(name);
+        return complete(dir) ? Optional.of(dir) : Optional.empty();
     }
 
     private static boolean complete(Path dir) {
