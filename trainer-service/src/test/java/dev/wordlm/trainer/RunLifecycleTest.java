@@ -1,7 +1,6 @@
 package dev.wordlm.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wordlm.checkpoint.Checkpoint;
 import dev.wordlm.events.Topics;
 import dev.wordlm.trainer.run.EpochMetricRecord;
@@ -46,8 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaBroker.class)
 class RunLifecycleTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     BrokerControl broker;
 
     @Test
@@ -92,28 +89,28 @@ class RunLifecycleTest {
         List<SseClient.Event> events = stream.get(30, TimeUnit.SECONDS);
         List<String> names = events.stream().map(SseClient.Event::name).toList();
         assertEquals("run", names.get(0), names.toString());
-        int epochsBefore = JSON.readTree(events.get(0).data()).get("progress").get("epochsCompleted").asInt();
+        int epochsBefore = KafkaTopics.json(events.get(0).data()).get("progress").get("epochsCompleted").asInt();
         List<Integer> streamedEpochs = events.stream().filter(e -> e.name().equals("epoch"))
-                .map(e -> json(e.data()).get("epoch").asInt()).toList();
+                .map(e -> KafkaTopics.json(e.data()).get("epoch").asInt()).toList();
         assertEquals(IntStream.rangeClosed(epochsBefore + 1, 2).boxed().toList(), streamedEpochs,
                 names.toString());
         assertTrue(names.contains("batch") && names.contains("log"), names.toString());
         SseClient.Event last = events.get(events.size() - 1);
         assertEquals("status", last.name());
-        assertEquals("COMPLETED", JSON.readTree(last.data()).get("status").asText());
+        assertEquals("COMPLETED", KafkaTopics.json(last.data()).get("status").asText());
 
         // events on Kafka, keyed by run id
         KafkaTopics kafka = new KafkaTopics(broker);
-        List<JsonNode> epochs = parse(kafka.values(Topics.EPOCH_METRICS, id.toString()));
+        List<JsonNode> epochs = kafka.json(Topics.EPOCH_METRICS, id.toString());
         assertEquals(2, epochs.size());
         assertEquals(1, epochs.get(0).get("schemaVersion").asInt());
         assertEquals(id.toString(), epochs.get(1).get("runId").asText());
         assertEquals(2, epochs.get(1).get("epoch").asInt());
-        List<String> statuses = parse(kafka.values(Topics.RUN_STATUS, id.toString())).stream()
+        List<String> statuses = kafka.json(Topics.RUN_STATUS, id.toString()).stream()
                 .map(n -> n.get("status").asText()).toList();
         assertEquals(List.of("QUEUED", "RUNNING", "COMPLETED"), statuses);
         assertEquals(1, kafka.values(Topics.TRAINING_REQUESTS, id.toString()).size());
-        List<JsonNode> checkpoints = parse(kafka.values(Topics.CHECKPOINTS, id.toString()));
+        List<JsonNode> checkpoints = kafka.json(Topics.CHECKPOINTS, id.toString());
         assertFalse(checkpoints.isEmpty());
 
         // the newest best checkpoint: metadata and file agree with the event
@@ -181,17 +178,5 @@ class RunLifecycleTest {
                 .body(containsString("wordlm_runs{status=\"COMPLETED\"}"))
                 .body(containsString("wordlm_training_tokens_per_second"))
                 .body(containsString("wordlm_outbox_pending")));
-    }
-
-    private static List<JsonNode> parse(List<String> values) {
-        return values.stream().map(RunLifecycleTest::json).toList();
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.wordlm.trainer.support;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +32,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import static org.awaitility.Awaitility.await;
 
-/** Plain Kafka clients for the tests: produce a record, read a topic, follow the trainer group's commits. */
+/**
+ * Plain Kafka clients for the tests: produce a record, read a topic, follow the trainer group's commits; and parse
+ * the JSON of the events read (or of server-sent events).
+ */
 public final class KafkaTopics {
     public static final String GROUP = "trainer-service";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String bootstrap;
 
@@ -79,6 +86,23 @@ public final class KafkaTopics {
             }
         }
         return out;
+    }
+
+    /** {@link #values} parsed as JSON. */
+    public List<JsonNode> json(String topic, String key) {
+        return parse(values(topic, key));
+    }
+
+    private static List<JsonNode> parse(List<String> values) {
+        return values.stream().map(KafkaTopics::json).toList();
+    }
+
+    public static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + text, e);
+        }
     }
 
     /** Records of {@code topic} the trainer group has not committed yet (handled or skipped). */
