@@ -1,5 +1,6 @@
 package dev.wordlm.trainer.support;
 
+import dev.wordlm.events.RunStatus;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 
 /** REST calls the tests share. */
 public final class Api {
@@ -44,12 +44,30 @@ public final class Api {
         return given().when().get("/api/runs/" + id).then().statusCode(200).extract().jsonPath();
     }
 
+    /**
+     * Waits until the run is in {@code status}; fails at once, with the run's JSON, when it ends in another status,
+     * and with it after {@code timeout}.
+     */
     public static JsonPath awaitStatus(UUID id, String status, Duration timeout) {
-        JsonPath[] last = new JsonPath[1];
-        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
-            last[0] = run(id);
-            return status.equals(last[0].getString("status"));
-        });
-        return last[0];
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonPath run = run(id);
+            String now = run.getString("status");
+            if (status.equals(now)) {
+                return run;
+            }
+            if (RunStatus.valueOf(now).isTerminal()) {
+                throw new AssertionError("run " + id + " ended " + now + ", not " + status + ": " + run.prettify());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("run " + id + " not " + status + " after " + timeout + ": " + run.prettify());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for run " + id + " to be " + status, e);
+            }
+        }
     }
 }
