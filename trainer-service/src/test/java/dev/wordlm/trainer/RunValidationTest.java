@@ -8,6 +8,8 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -17,11 +19,29 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Bad input is a 400 naming each bad field, an unknown id a 404, both JSON; never a 500. No run is created. */
 @QuarkusTest
 @WithTestResource(KafkaBroker.class)
 class RunValidationTest {
+    private long runsBefore;
+
+    /** All runs, whatever their status: every test checks that it created none. */
+    private static long runs() {
+        return given().queryParam("size", 1).when().get("/api/runs").then().statusCode(200)
+                .extract().jsonPath().getLong("total");
+    }
+
+    @BeforeEach
+    void countRuns() {
+        runsBefore = runs();
+    }
+
+    @AfterEach
+    void noRunWasCreated() {
+        assertEquals(runsBefore, runs(), "runs in the database");
+    }
 
     private static ValidatableResponse post(Object body) {
         return given().contentType(ContentType.JSON).body(body).when().post("/api/runs").then()
