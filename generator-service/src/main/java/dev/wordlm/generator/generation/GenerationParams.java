@@ -15,6 +15,10 @@ import java.util.TreeSet;
  */
 final class GenerationParams {
     static final Set<String> FIELDS = Set.of("words", "temperature", "seed", "prompt", "topK", "topP");
+    /** Top-k sampling off: every word of the vocabulary can be drawn. */
+    static final int DEFAULT_TOP_K = 0;
+    /** Nucleus (top-p) sampling off: the whole distribution. */
+    static final double DEFAULT_TOP_P = 1.0;
 
     private GenerationParams() {
     }
@@ -33,8 +37,8 @@ final class GenerationParams {
         double temperature = f.number("temperature", GenerationRequest.DEFAULT_TEMPERATURE);
         Long seed = f.has("seed") ? f.longInteger("seed") : null;
         String prompt = f.text("prompt");
-        int topK = f.integer("topK", 0);
-        double topP = f.number("topP", 1.0);
+        int topK = f.integer("topK", DEFAULT_TOP_K);
+        double topP = f.number("topP", DEFAULT_TOP_P);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -44,14 +48,14 @@ final class GenerationParams {
     static GenerationRequest fromJson(GenerateJsonRequest body) {
         if (body == null) {
             return new GenerationRequest(GenerationRequest.DEFAULT_WORDS, GenerationRequest.DEFAULT_TEMPERATURE, null,
-                    null, 0, 1.0);
+                    null, DEFAULT_TOP_K, DEFAULT_TOP_P);
         }
         return new GenerationRequest(
                 body.words() != null ? body.words() : GenerationRequest.DEFAULT_WORDS,
                 body.temperature() != null ? body.temperature() : GenerationRequest.DEFAULT_TEMPERATURE,
                 body.seed(), body.prompt(),
-                body.topK() != null ? body.topK() : 0,
-                body.topP() != null ? body.topP() : 1.0);
+                body.topK() != null ? body.topK() : DEFAULT_TOP_K,
+                body.topP() != null ? body.topP() : DEFAULT_TOP_P);
     }
 
     /** Reads single string values, collecting a problem per unparsable field. */

@@ -15,10 +15,6 @@ public final class ModelLease implements AutoCloseable {
         this.served = served;
     }
 
-    public ServedModel served() {
-        return served;
-    }
-
     public CheckpointRef checkpoint() {
         return served.checkpoint();
     }
