@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 /**
  * Turns a published checkpoint into a model ready to serve: bytes from the cache or the trainer, parsed and checked by
  * {@link Checkpoint#load(String, byte[])} (format, and its own digest) in one pass that also gives the file's sha256,
- * which must be the published one; then loaded on the CPU and warmed up. Anything wrong is a
+ * which must be the published one; then loaded on the CPU and tried out ({@code warmUp}). Anything wrong is a
  * {@link CheckpointRejectedException} naming the reason.
  */
 @ApplicationScoped
@@ -129,7 +129,13 @@ public class ModelLoader {
         }
     }
 
-    /** The first native calls of a model allocate and pick kernels: pay that before users do. */
+    /**
+     * Generates a few words before the model serves. Mainly a smoke test: a checkpoint that loads but cannot generate
+     * is rejected here, while the current model keeps serving. On the CPU generation runs in plain Java
+     * ({@code HostStepCell}) and, without a prompt, does no native compute, so there are no engine kernels to warm:
+     * what it also buys is a head start for the JIT on the Java step, which matters for the first model loaded
+     * (the step's code is shared by every later one).
+     */
     private void warmUp(LanguageModel model) {
         if (warmupWords <= 0) {
             return;
