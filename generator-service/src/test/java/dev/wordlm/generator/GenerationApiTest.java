@@ -1,5 +1,6 @@
 package dev.wordlm.generator;
 
+import static dev.wordlm.generator.support.Api.servedCheckpoint;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -215,10 +216,6 @@ class GenerationApiTest {
     /** The i-th real word of the model's vocabulary (not {@code <eos>}). */
     private static String word(int i) {
         return vocabulary.words().stream().filter(w -> !w.equals(Vocabulary.EOS)).toList().get(i);
-    }
-
-    private static String servedCheckpoint() {
-        return given().get("/api/model").then().statusCode(200).extract().path("model.checkpointId");
     }
 
     private static void invalid(Response response, String field) {
