@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * A tokenized corpus: {@code train.txt}, {@code valid.txt} and {@code test.txt} of one directory, with the
@@ -24,6 +25,21 @@ import java.util.HexFormat;
 public record Corpus(Vocabulary vocabulary, int[] train, int[] valid, int[] test, String fingerprint) {
 
     public static final String[] SPLITS = {"train.txt", "valid.txt", "test.txt"};
+
+    /**
+     * Why {@code file} cannot be a split of a corpus ({@link #load} would reject it): unreadable, not UTF-8, or no
+     * word in it. The reason does not name the file ("is not valid UTF-8 text (...)"). Empty if it can.
+     */
+    public static Optional<String> problem(Path file) {
+        try {
+            CharBuffer text = decode(file, read(file));
+            int[] words = {0};
+            forEachToken(text, word -> words[0] += word == null ? 0 : 1);
+            return words[0] > 0 ? Optional.empty() : Optional.of(EMPTY);
+        } catch (CorpusException e) {
+            return Optional.of(e.reason() != null ? e.reason() : e.getMessage());
+        }
+    }
 
     public static Corpus load(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -77,11 +93,17 @@ public record Corpus(Vocabulary vocabulary, int[] train, int[] valid, int[] test
         return vocabulary.size();
     }
 
+    private static final String EMPTY = "is empty: each split needs at least one word";
+
     private static int[] tokenize(Path file, CharSequence text, Vocabulary.Builder vocab) {
         IntList out = new IntList(Math.max(16, text.length() / 5));
-        forEachToken(text, word -> out.add(vocab.add(word == null ? Vocabulary.EOS : word)));
-        if (out.size() == 0) {
-            throw new CorpusException(file + " is empty: each split needs at least one line of text");
+        int[] words = {0};
+        forEachToken(text, word -> {
+            out.add(vocab.add(word == null ? Vocabulary.EOS : word));
+            words[0] += word == null ? 0 : 1;
+        });
+        if (words[0] == 0) {
+            throw new CorpusException(file, EMPTY, null);
         }
         return out.toArray();
     }
@@ -124,7 +146,7 @@ public record Corpus(Vocabulary vocabulary, int[] train, int[] valid, int[] test
         } catch (NoSuchFileException e) {
             throw new CorpusException("missing corpus file " + file + " (a corpus directory holds train.txt, valid.txt, test.txt)");
         } catch (IOException e) {
-            throw new CorpusException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new CorpusException(file, "cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -135,7 +157,7 @@ public record Corpus(Vocabulary vocabulary, int[] train, int[] valid, int[] test
         try {
             return decoder.decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
-            throw new CorpusException(file + " is not valid UTF-8 text (" + e.getMessage() + ")", e);
+            throw new CorpusException(file, "is not valid UTF-8 text (" + e.getMessage() + ")", e);
         }
     }
 

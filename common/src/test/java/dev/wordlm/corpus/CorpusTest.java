@@ -2,6 +2,7 @@ package dev.wordlm.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,25 @@ class CorpusTest {
         write("a\n", "", "a\n");
         CorpusException e = assertThrows(CorpusException.class, () -> Corpus.load(dir));
         assertTrue(e.getMessage().contains("valid.txt is empty"), e.getMessage());
+    }
+
+    @Test
+    void aFileOfBlankLinesIsEmptyToo() throws Exception {
+        write("a\n", " \n\n\t\n", "a\n");
+        CorpusException e = assertThrows(CorpusException.class, () -> Corpus.load(dir));
+        assertTrue(e.getMessage().contains("valid.txt is empty"), e.getMessage());
+    }
+
+    @Test
+    void oneSplitsProblemIsTheRuleLoadApplies() throws Exception {
+        write("a b\n", " \n\n", "c\n");
+        Files.write(dir.resolve("test.txt"), new byte[] {'a', (byte) 0xC3, '\n'});
+        assertEquals(java.util.Optional.empty(), Corpus.problem(dir.resolve("train.txt")));
+        String blank = Corpus.problem(dir.resolve("valid.txt")).orElseThrow();
+        String latin = Corpus.problem(dir.resolve("test.txt")).orElseThrow();
+        assertTrue(blank.startsWith("is empty"), blank);
+        assertTrue(latin.startsWith("is not valid UTF-8"), latin);
+        assertFalse(blank.contains(dir.toString()) || latin.contains(dir.toString()), "reasons do not name the file");
     }
 
     @Test

@@ -70,7 +70,7 @@ class DatasetApiTest {
                 .multiPart("train", latin1.toFile(), "text/plain")
                 .multiPart("valid", blank.toFile(), "text/plain")
                 .when().post("/api/datasets").then().statusCode(400)
-                .body("errors.find { it.field == 'train' }.message", containsString("not UTF-8"))
+                .body("errors.find { it.field == 'train' }.message", containsString("not valid UTF-8"))
                 .body("errors.find { it.field == 'valid' }.message", containsString("empty"))
                 .body("errors.find { it.field == 'test' }.message", containsString("required"));
         upload("../escape", good).post("/api/datasets").then().statusCode(400)

@@ -122,7 +122,7 @@ public class DatasetCatalog {
             if (file == null) {
                 errors.add(new FieldError(field, "is required: a text file, one sentence per line"));
             } else {
-                UploadedText.problem(file).ifPresent(p -> errors.add(new FieldError(field, p)));
+                Corpus.problem(file).ifPresent(p -> errors.add(new FieldError(field, p))); // what training would reject
             }
         }
         if (!errors.isEmpty()) {
@@ -135,14 +135,12 @@ public class DatasetCatalog {
         try {
             Files.createDirectories(staging);
             for (int i = 0; i < FIELDS.length; i++) {
-                Files.copy(uploads.get(FIELDS[i]), staging.resolve(Corpus.SPLITS[i]));
+                // the request's temporary files: Quarkus would delete them at its end anyway
+                Files.move(uploads.get(FIELDS[i]), staging.resolve(Corpus.SPLITS[i]));
             }
-            Corpus.load(staging); // the same checks training will make
             Files.move(staging, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
             throw new ConflictProblem("dataset '" + name + "' already exists");
-        } catch (CorpusException e) {
-            throw InvalidInputException.of("body", e.getMessage().replace(staging.toString(), name));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store dataset " + name, e);
         } finally {
