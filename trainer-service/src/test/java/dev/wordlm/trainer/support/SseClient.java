@@ -23,6 +23,11 @@ public final class SseClient {
 
     /** Opens the stream now; the future completes with every event once the server ends the stream. */
     public static CompletableFuture<List<Event>> open(String path) {
+        return open(path, new CompletableFuture<>());
+    }
+
+    /** As {@link #open(String)}; {@code first} completes with the first event, once the server is sending. */
+    public static CompletableFuture<List<Event>> open(String path, CompletableFuture<Event> first) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofMinutes(3))
@@ -33,12 +38,12 @@ public final class SseClient {
                         throw new IllegalStateException("event stream answered " + response.statusCode());
                     }
                     try (Stream<String> lines = response.body()) {
-                        return parse(lines);
+                        return parse(lines, first);
                     }
                 });
     }
 
-    private static List<Event> parse(Stream<String> lines) {
+    private static List<Event> parse(Stream<String> lines, CompletableFuture<Event> first) {
         List<Event> events = new ArrayList<>();
         String[] name = {null};
         StringBuilder data = new StringBuilder();
@@ -46,6 +51,7 @@ public final class SseClient {
             if (line.isEmpty()) {
                 if (!data.isEmpty() || name[0] != null) {
                     events.add(new Event(name[0] == null ? "message" : name[0], data.toString()));
+                    first.complete(events.get(0));
                 }
                 name[0] = null;
                 data.setLength(0);
