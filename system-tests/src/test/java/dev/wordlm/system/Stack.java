@@ -1,6 +1,9 @@
 package dev.wordlm.system;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,25 +19,32 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole system as separate processes, as an operator runs it: a Kafka broker started by {@code scripts/kafka}
  * (KRaft, from the Maven jars), the local PostgreSQL, and both packaged Quarkus apps ({@code java -jar}).
- * Ports are fixed but away from the defaults, so a developer's {@code ./lm up} does not collide.
+ * Ports are free ones picked when the tests start, so a developer's {@code ./lm up}, another checkout's tests or any
+ * other server on the machine do not collide with them.
  */
 final class Stack implements AutoCloseable {
-    static final int TRAINER_PORT = 18080;
-    static final int GENERATOR_PORT = 18081;
-    static final int KAFKA_PORT = 19092;
-    static final int KAFKA_CONTROLLER_PORT = 19093;
+    private static final int[] PORTS = freePorts(4);
+    static final int TRAINER_PORT = PORTS[0];
+    static final int GENERATOR_PORT = PORTS[1];
+    static final int KAFKA_PORT = PORTS[2];
+    static final int KAFKA_CONTROLLER_PORT = PORTS[3];
     static final String DATABASE = "wordlm_system_test";
+    /** The PostgreSQL that {@code scripts/postgres ensure} set up: PGHOST/PGPORT, as for the other tests. */
+    static final String JDBC_URL = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/"
+            + DATABASE;
 
     final Path root = Path.of(System.getProperty("wordlm.root", "..")).toAbsolutePath().normalize();
     final Path work = root.resolve("system-tests/target/stack");
     private Process trainer;
     private Process generator;
     private int trainerStarts;
+    private boolean postgresStarted;
 
     void start() throws Exception {
         Files.createDirectories(work.resolve("data"));
         Files.createDirectories(work.resolve("checkpoints"));
         Files.createDirectories(work.resolve("model-cache"));
+        postgresStarted = !answers(env("PGHOST", "127.0.0.1"), Integer.parseInt(env("PGPORT", "5432")));
         script("scripts/postgres", "ensure");
         resetDatabase();
         script("scripts/kafka", "reset");
@@ -59,7 +69,7 @@ final class Stack implements AutoCloseable {
         trainerStarts++;
         trainer = launch("trainer-service", Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(TRAINER_PORT),
-                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
+                "QUARKUS_DATASOURCE_JDBC_URL", JDBC_URL,
                 "WORDLM_DATA_ROOT", work.resolve("data").toString(),
                 "WORDLM_CHECKPOINT_DIR", work.resolve("checkpoints").toString(),
                 "WORDLM_PUBLIC_URL", "http://127.0.0.1:" + TRAINER_PORT), "trainer-" + trainerStarts + ".log");
@@ -97,6 +107,9 @@ final class Stack implements AutoCloseable {
         pb.environment().put("KAFKA_PORT", Integer.toString(KAFKA_PORT));
         pb.environment().put("KAFKA_CONTROLLER_PORT", Integer.toString(KAFKA_CONTROLLER_PORT));
         pb.environment().put("KAFKA_STATE_DIR", work.resolve("kafka").toString());
+        // where no PostgreSQL answers, scripts/postgres starts an embedded one with throw-away data
+        pb.environment().putIfAbsent("PG_DATA_DIR", root.resolve(".cache/postgres-test").toString());
+        pb.environment().putIfAbsent("PG_FAST", "1");
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException(script + " " + String.join(" ", args) + " failed; see " + work.resolve("scripts.log"));
@@ -104,7 +117,7 @@ final class Stack implements AutoCloseable {
     }
 
     private static void resetDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "wordlm", "wordlm");
+        try (Connection c = DriverManager.getConnection(JDBC_URL, "wordlm", "wordlm");
              Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS public CASCADE");
             s.execute("CREATE SCHEMA public");
@@ -136,6 +149,36 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** Distinct ports nothing listens on now: all bound at once, then released for the processes to take. */
+    private static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new IllegalStateException("no free ports on the loopback address", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // released either way
+                    }
+                }
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -151,5 +194,17 @@ final class Stack implements AutoCloseable {
             }
         }
         script("scripts/kafka", "stop");
+        if (postgresStarted) {
+            script("scripts/postgres", "stop");
+        }
+    }
+
+    private static boolean answers(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.wordlm.events.Topics;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
+import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a queued run is cancelled at once and skipped when its request arrives; an ended run cannot be cancelled.
  */
 @QuarkusTest
+@WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class CancelTest {
     BrokerControl broker;

@@ -3,6 +3,7 @@ package dev.wordlm.trainer;
 import dev.wordlm.corpus.SampleCorpus;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.KafkaBroker;
+import dev.wordlm.trainer.support.LocalPostgres;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -25,6 +26,7 @@ import static org.hamcrest.Matchers.not;
 
 /** Datasets: the built-in sample, uploads (checked, atomic, named safely), and a run trained on an upload. */
 @QuarkusTest
+@WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class DatasetApiTest {
 

@@ -13,6 +13,7 @@ import dev.wordlm.trainer.run.TrainingRun;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
+import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.KafkaTopics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resumes it from that epoch, not from scratch. A run whose trainer is alive (renews its lease) is left alone.
  */
 @QuarkusTest
+@WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class ResumeTest {
     private static final TrainConfig TWO_EPOCHS = new TrainConfig(ModelType.LSTM, 16, 16, 1, 20, 0.25, 2, 20, 20, 0,

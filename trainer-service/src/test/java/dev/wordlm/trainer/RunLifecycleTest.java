@@ -7,6 +7,7 @@ import dev.wordlm.trainer.run.EpochMetricRecord;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
+import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.KafkaTopics;
 import dev.wordlm.trainer.support.SseClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the announced sha256; then a redelivered request for it does nothing.
  */
 @QuarkusTest
+@WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class RunLifecycleTest {
     BrokerControl broker;

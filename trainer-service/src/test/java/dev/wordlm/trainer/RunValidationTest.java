@@ -2,6 +2,7 @@ package dev.wordlm.trainer;
 
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.KafkaBroker;
+import dev.wordlm.trainer.support.LocalPostgres;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Bad input is a 400 naming each bad field, an unknown id a 404, both JSON; never a 500. No run is created. */
 @QuarkusTest
+@WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class RunValidationTest {
     private long runsBefore;
