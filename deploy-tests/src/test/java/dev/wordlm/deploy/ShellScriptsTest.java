@@ -1,10 +1,14 @@
 package dev.wordlm.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.kubernetes.client.openapi.models.V1Job;
@@ -16,18 +20,49 @@ import org.junit.jupiter.api.io.TempDir;
 class ShellScriptsTest {
 
     static void shellcheck(List<String> args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Tools.require("shellcheck").toString()));
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("shellcheck").toString()));
         cmd.addAll(args);
         Tools.Result r = Tools.run(cmd, Repo.ROOT);
         assertEquals(0, r.exitCode(), String.join(" ", cmd) + ":\n" + r.output());
     }
 
+    /** Every shell script in the checkout (tracked or new): a shell shebang, a {@code .sh} name or a shellcheck directive. */
+    static List<String> shellScripts() {
+        Tools.Result files = Tools.run(List.of("git", "ls-files", "--cached", "--others", "--exclude-standard"), Repo.ROOT);
+        assertEquals(0, files.exitCode(), files.output());
+        List<String> scripts = new ArrayList<>();
+        for (String name : files.stdout().split("\n")) {
+            Path file = Repo.ROOT.resolve(name.strip());
+            if (name.isBlank() || !Files.isRegularFile(file)) {
+                continue;
+            }
+            if (name.endsWith(".sh") || firstLine(file).matches("#!.*\\b(ba|da)?sh\\b.*")
+                    || firstLine(file).startsWith("# shellcheck shell=")) {
+                scripts.add(name.strip());
+            }
+        }
+        return scripts;
+    }
+
+    private static String firstLine(Path file) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            String line = r.readLine();
+            return line == null ? "" : line;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     @Test
     void theScriptsPassShellcheck() {
+        List<String> scripts = shellScripts();
+        for (String known : List.of("lm", ".ci/run", "scripts/test", "scripts/up", "scripts/postgres", "scripts/kafka")) {
+            assertTrue(scripts.contains(known), known + " is found as a script: " + scripts);
+        }
         // -x follows `. scripts/native-env.sh` (paths in `# shellcheck source=` are relative to the repo root)
-        shellcheck(List.of("-x", "lm", ".ci/run", "bench/run", "docker/extract-djl-natives.sh",
-                "scripts/check-cuda-profile", "scripts/fetch-ptb.sh", "scripts/install-deploy-tools.sh", "scripts/kafka",
-                "scripts/native-env.sh", "scripts/postgres", "scripts/up"));
+        List<String> args = new ArrayList<>(List.of("-x"));
+        args.addAll(scripts);
+        shellcheck(args);
     }
 
     @Test
