@@ -59,7 +59,8 @@ final class GenerateCommand implements Callable<Integer> {
              Writer out = toStdout
                      ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                      : Files.newBufferedWriter(Path.of(outf), StandardCharsets.UTF_8)) {
-            for (int i = 0; words.hasNext(); i++) {
+            int i = 0;
+            for (; words.hasNext(); i++) {
                 out.write(words.next());
                 out.write(i % 20 == 19 ? "\n" : " ");
                 if (toStdout) {
@@ -67,6 +68,9 @@ final class GenerateCommand implements Callable<Integer> {
                 } else if (i % logInterval == 0) {
                     System.out.printf("| Generated %d/%d words%n", i, this.words);
                 }
+            }
+            if (i % 20 != 0) {
+                out.write("\n"); // the text ends with a line break, so a shell prompt or the next output starts on its own line
             }
         }
         return 0;

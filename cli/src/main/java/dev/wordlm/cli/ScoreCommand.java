@@ -21,7 +21,7 @@ final class ScoreCommand implements Callable<Integer> {
     Input input;
 
     static final class Input {
-        @Option(names = "--file", description = "text file to score")
+        @Option(names = "--file", description = "text file to score, '-' for standard input")
         Path file;
         @Option(names = "--text", description = "text to score")
         String text;
@@ -32,11 +32,14 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = input.text != null ? input.text : Files.readString(input.file, StandardCharsets.UTF_8);
+        String text = input.text != null ? input.text
+                : "-".equals(input.file.toString()) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(input.file, StandardCharsets.UTF_8);
         try (LanguageModel lm = LanguageModel.load(checkpoint, Engines.device(cuda))) {
             LanguageModel.ScoreResult r = lm.score(text);
-            System.out.printf("tokens %d | unknown %d | loss %.4f | ppl %.2f%n", r.tokens(), r.unknown(), r.loss(),
-                    r.perplexity());
+            // A uniform guess over the vocabulary scores ppl = its size: the yardstick for the figure before it.
+            System.out.printf("tokens %d | unknown %d | loss %.4f | ppl %.2f | uniform guess ppl %d%n", r.tokens(), r.unknown(),
+                    r.loss(), r.perplexity(), lm.vocabulary().size());
         }
         return 0;
     }

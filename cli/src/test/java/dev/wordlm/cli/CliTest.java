@@ -1,6 +1,7 @@
 package dev.wordlm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wordlm.corpus.SampleCorpus;
@@ -71,10 +72,21 @@ class CliTest {
     }
 
     @Test
+    void generateToStdoutEndsWithALineBreak() {
+        for (int words : new int[] {7, 40}) {
+            Run r = run("generate", "--checkpoint", model.toString(), "--outf", "-", "--words", Integer.toString(words));
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().endsWith("\n"), "ends with a line break: [" + r.out() + "]");
+            assertFalse(r.out().endsWith("\n\n"), "one line break, not an empty line: [" + r.out() + "]");
+            assertEquals(words, r.out().trim().split("\\s+").length, r.out());
+        }
+    }
+
+    @Test
     void scorePrintsPerplexity() {
         Run r = run("score", "--checkpoint", model.toString(), "--file", dir.resolve("data/test.txt").toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().matches("(?s)tokens \\d+ \\| unknown 0 \\| loss [0-9.]+ \\| ppl [0-9.]+\\s*"), r.out());
+        assertTrue(r.out().matches("(?s)tokens \\d+ \\| unknown 0 \\| loss [0-9.]+ \\| ppl [0-9.]+ \\| uniform guess ppl \\d+\\s*"), r.out());
     }
 
     @Test
