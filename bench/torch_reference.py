@@ -23,9 +23,9 @@ import torch.nn.functional as F
 def parse_args():
     p = argparse.ArgumentParser(description="PyTorch word_language_model reference benchmark")
     p.add_argument("--data", required=True, help="dir with train.txt, valid.txt, test.txt")
-    p.add_argument("--batches", type=int, default=300, help="timed training batches")
+    p.add_argument("--batches", type=int, default=300, help="timed training batches (0: no training)")
     p.add_argument("--warmup", type=int, default=20, help="untimed training batches before timing")
-    p.add_argument("--words", type=int, default=1000, help="timed generated words")
+    p.add_argument("--words", type=int, default=1000, help="timed generated words (0: no generation)")
     p.add_argument("--gen-warmup", type=int, default=500, help="untimed generated words before timing")
     p.add_argument("--chunks", type=int, default=5, help="timing chunks for the median rate")
     p.add_argument("--threads", type=int, default=2)
@@ -42,8 +42,8 @@ def parse_args():
     p.add_argument("--seed", type=int, default=1111)
     p.add_argument("--temperature", type=float, default=1.0)
     a = p.parse_args()
-    if a.batches < 1 or a.words < 1 or a.threads < 1:
-        p.error("--batches, --words and --threads must be >= 1")
+    if a.batches < 0 or a.words < 0 or a.threads < 1 or a.batches + a.words == 0:
+        p.error("--batches and --words must be >= 0, not both 0, and --threads >= 1")
     if a.tied and a.nhid != a.emsize:
         p.error("when using --tied, --nhid must be equal to --emsize")
     return a
@@ -192,62 +192,64 @@ def main():
             p.data.add_(p.grad, alpha=-lr)
         return loss.item(), targets.numel()
 
-    model.train()
-    for _ in range(args.warmup):
-        train_batch()
+    chunk_rates, chunk_ms, total_loss, total_tokens, train_s = [], [], 0.0, 0, 0.0
+    if args.batches > 0:
+        model.train()
+        for _ in range(args.warmup):
+            train_batch()
 
-    chunk_rates, chunk_ms = [], []
-    total_loss, total_tokens = 0.0, 0
-    t_train = time.perf_counter()
-    for n in chunk_sizes(args.batches, args.chunks):
-        tc = time.perf_counter()
-        tokens = 0
-        for _ in range(n):
-            loss, ntok = train_batch()
-            total_loss += loss
-            tokens += ntok
-        dt = time.perf_counter() - tc
-        chunk_rates.append(tokens / dt)
-        chunk_ms.append(dt * 1000.0 / n)
-        total_tokens += tokens
-    train_s = time.perf_counter() - t_train
-    log(f"train: {args.batches} batches in {train_s:.2f}s, chunk tokens/s="
-        f"{[round(r) for r in chunk_rates]}, mean loss {total_loss / args.batches:.3f}")
+        t_train = time.perf_counter()
+        for n in chunk_sizes(args.batches, args.chunks):
+            tc = time.perf_counter()
+            tokens = 0
+            for _ in range(n):
+                loss, ntok = train_batch()
+                total_loss += loss
+                tokens += ntok
+            dt = time.perf_counter() - tc
+            chunk_rates.append(tokens / dt)
+            chunk_ms.append(dt * 1000.0 / n)
+            total_tokens += tokens
+        train_s = time.perf_counter() - t_train
+        log(f"train: {args.batches} batches in {train_s:.2f}s, chunk tokens/s="
+            f"{[round(r) for r in chunk_rates]}, mean loss {total_loss / args.batches:.3f}")
 
-    # generation, as generate.py
-    model.eval()
-    out = io.StringIO()
-    with torch.no_grad():
-        hidden = model.init_hidden(1)
-        inp = torch.randint(ntokens, (1, 1), dtype=torch.long)
+    gen_s = None
+    if args.words > 0:
+        # generation, as generate.py
+        model.eval()
+        out = io.StringIO()
+        with torch.no_grad():
+            hidden = model.init_hidden(1)
+            inp = torch.randint(ntokens, (1, 1), dtype=torch.long)
 
-        def gen(count, offset):
-            nonlocal hidden
-            for k in range(count):
-                output, hidden = model(inp, hidden)
-                word_weights = output.squeeze().div(args.temperature).exp()
-                word_idx = torch.multinomial(word_weights, 1)[0]
-                inp.fill_(word_idx)
-                word = vocab.idx2word[word_idx]
-                out.write(word + ("\n" if (offset + k) % 20 == 19 else " "))
+            def gen(count, offset):
+                nonlocal hidden
+                for k in range(count):
+                    output, hidden = model(inp, hidden)
+                    word_weights = output.squeeze().div(args.temperature).exp()
+                    word_idx = torch.multinomial(word_weights, 1)[0]
+                    inp.fill_(word_idx)
+                    word = vocab.idx2word[word_idx]
+                    out.write(word + ("\n" if (offset + k) % 20 == 19 else " "))
 
-        gen(args.gen_warmup, 0)
-        tg = time.perf_counter()
-        gen(args.words, args.gen_warmup)
-        gen_s = time.perf_counter() - tg
-    log(f"generate: {args.words} words in {gen_s:.3f}s")
+            gen(args.gen_warmup, 0)
+            tg = time.perf_counter()
+            gen(args.words, args.gen_warmup)
+            gen_s = time.perf_counter() - tg
+        log(f"generate: {args.words} words in {gen_s:.3f}s")
 
     tokens_per_batch = args.bptt * args.batch_size
-    median_rate = statistics.median(chunk_rates)
+    median_rate = statistics.median(chunk_rates) if chunk_rates else None
     result = {
         "impl": "pytorch",
         "torch": torch.__version__,
         "threads": args.threads,
-        "train_tokens_per_s": round(median_rate, 1),
-        "train_tokens_per_s_overall": round(total_tokens / train_s, 1),
-        "train_ms_per_batch": round(tokens_per_batch / median_rate * 1000.0, 3),
-        "train_ms_per_batch_overall": round(train_s * 1000.0 / args.batches, 3),
-        "gen_words_per_s": round(args.words / gen_s, 1),
+        "train_tokens_per_s": round(median_rate, 1) if median_rate else None,
+        "train_tokens_per_s_overall": round(total_tokens / train_s, 1) if train_s else None,
+        "train_ms_per_batch": round(tokens_per_batch / median_rate * 1000.0, 3) if median_rate else None,
+        "train_ms_per_batch_overall": round(train_s * 1000.0 / args.batches, 3) if train_s else None,
+        "gen_words_per_s": round(args.words / gen_s, 1) if gen_s else None,
         "batches": args.batches,
         "warmup": args.warmup,
         "words": args.words,
@@ -259,7 +261,7 @@ def main():
         "bptt": args.bptt,
         "batch_size": args.batch_size,
         "tied": args.tied,
-        "train_loss_mean": round(total_loss / args.batches, 4),
+        "train_loss_mean": round(total_loss / args.batches, 4) if args.batches else None,
     }
     print(json.dumps(result), flush=True)
 

@@ -31,11 +31,11 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "sample", description = "corpus directory (or 'sample')")
     String data;
-    @Option(names = "--batches", defaultValue = "300", description = "timed training batches (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batches", defaultValue = "300", description = "timed training batches, 0 for none (default: ${DEFAULT-VALUE})")
     int batches;
     @Option(names = "--chunks", defaultValue = "5", description = "timed chunks; the median chunk rate is reported")
     int chunks;
-    @Option(names = "--words", defaultValue = "1000", description = "timed generated words (default: ${DEFAULT-VALUE})")
+    @Option(names = "--words", defaultValue = "1000", description = "timed generated words, 0 for none (default: ${DEFAULT-VALUE})")
     int words;
     @Option(names = "--gen-warmup", defaultValue = "500", description = "untimed generated words first (JIT warm-up)")
     int genWarmup;
@@ -65,30 +65,56 @@ final class BenchCommand implements Callable<Integer> {
         int chunk = Math.max(1, batches / chunks);
         TrainConfig config = new TrainConfig(ModelType.parse(model), emsize, nhid, nlayers, 20, 0.25, 1, 20, 35, 0.2, 4,
                 tied, 1111, cuda, chunk);
-        List<Double> rates = new ArrayList<>();
-        CancellationToken cancel = new CancellationToken();
         Path dir = Files.createTempDirectory("wordlm-bench");
-        TrainingListener timer = new TrainingListener() {
-            @Override
-            public void onBatch(BatchProgress p) {
-                rates.add(p.tokensPerSecond());
-                // The first chunk includes start-up (first batches, JIT): it is the warm-up, not timed.
-                if (rates.size() > chunks) {
-                    cancel.cancel();
+        Double trainRate = null;
+        Double trainOverall = null;
+        if (batches > 0) {
+            List<Double> rates = new ArrayList<>();
+            CancellationToken cancel = new CancellationToken();
+            TrainingListener timer = new TrainingListener() {
+                @Override
+                public void onBatch(BatchProgress p) {
+                    rates.add(p.tokensPerSecond());
+                    // The first chunk includes start-up (first batches, JIT): it is the warm-up, not timed.
+                    if (rates.size() > chunks) {
+                        cancel.cancel();
+                    }
+                    System.err.printf(Locale.ROOT, "| batch %5d | %.0f tokens/s | loss %.3f%n", p.batch(),
+                            p.tokensPerSecond(), p.loss());
                 }
-                System.err.printf(Locale.ROOT, "| batch %5d | %.0f tokens/s | loss %.3f%n", p.batch(), p.tokensPerSecond(), p.loss());
-            }
-        };
-        new Trainer(config, corpus, dir.resolve("bench.wlm"), null, timer, cancel).train();
-        List<Double> timed = new ArrayList<>(rates.subList(1, rates.size()));
-        double trainRate = median(timed);
-        double trainOverall = timed.stream().mapToDouble(r -> 1 / r).sum();
-        trainOverall = timed.size() / trainOverall;
+            };
+            new Trainer(config, corpus, dir.resolve("bench.wlm"), null, timer, cancel).train();
+            List<Double> timed = new ArrayList<>(rates.subList(1, rates.size()));
+            trainRate = median(timed);
+            trainOverall = timed.size() / timed.stream().mapToDouble(r -> 1 / r).sum();
+        }
 
-        // Generation speed does not depend on the weights: time it on a freshly initialised model. The same number of
-        // threads as training, used differently: the step runs in Java (HostStepCell) with its decoder split over
-        // `threads`; without a prompt the engine has nothing to do.
-        Path ckpt = dir.resolve("gen.wlm");
+        Double genRate = null;
+        if (words > 0) {
+            genRate = generationRate(config, corpus, dir.resolve("gen.wlm"));
+        }
+        Files.deleteIfExists(dir.resolve("bench.wlm"));
+        Files.deleteIfExists(dir);
+        System.out.printf(Locale.ROOT, "{\"impl\":\"djl\",\"engine\":\"pytorch %s\",\"threads\":%d,\"train_tokens_per_s\":%s,"
+                        + "\"train_tokens_per_s_overall\":%s,\"train_ms_per_batch\":%s,\"gen_words_per_s\":%s,"
+                        + "\"batches\":%d,\"words\":%d,\"vocab\":%d}%n",
+                Engines.pytorch().getVersion(), threads, json(trainRate, 1), json(trainOverall, 1),
+                json(trainRate == null ? null : 35 * 20 * 1000 / trainRate, 2), json(genRate, 1), batches, words,
+                corpus.vocabSize());
+        return 0;
+    }
+
+    /** A JSON number with {@code decimals} places, or null for a part that was not run. */
+    private static String json(Double value, int decimals) {
+        return value == null ? "null" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    /**
+     * Generation speed does not depend on the weights: timed on a freshly initialised model. The same number of threads
+     * as training, used differently: the step runs in Java (HostStepCell) with its decoder split over {@code threads};
+     * without a prompt the engine has nothing to do.
+     */
+    private double generationRate(TrainConfig config, Corpus corpus, Path ckpt) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
              RnnLanguageModel fresh = RnnLanguageModel.initialize(config.modelConfig(corpus.vocabSize()), m,
                      Engines.device(cuda))) {
@@ -107,14 +133,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         Files.deleteIfExists(ckpt);
-        Files.deleteIfExists(dir.resolve("bench.wlm"));
-        Files.deleteIfExists(dir);
-        System.out.printf(Locale.ROOT, "{\"impl\":\"djl\",\"engine\":\"pytorch %s\",\"threads\":%d,\"train_tokens_per_s\":%.1f,"
-                        + "\"train_tokens_per_s_overall\":%.1f,\"train_ms_per_batch\":%.2f,\"gen_words_per_s\":%.1f,"
-                        + "\"batches\":%d,\"words\":%d,\"vocab\":%d}%n",
-                Engines.pytorch().getVersion(), threads, trainRate, trainOverall, 35 * 20 * 1000 / trainRate, genRate,
-                chunk * timed.size(), words, corpus.vocabSize());
-        return 0;
+        return genRate;
     }
 
     private static double median(List<Double> xs) {
