@@ -2,6 +2,7 @@ package dev.wordlm.cli;
 
 import dev.wordlm.corpus.Corpus;
 import dev.wordlm.engine.Engines;
+import dev.wordlm.engine.NativeSettings;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.train.CancellationToken;
 import dev.wordlm.train.TrainConfig;
@@ -61,12 +62,13 @@ final class TrainCommand implements Callable<Integer> {
     Path save;
     @Option(names = "--resume", description = "continue from the last epoch's state saved next to --save, if there is one")
     boolean resume;
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for PyTorch (0 = one per core)")
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for PyTorch (0 = the CPUs this process may use)")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         Engines.threads(threads);
+        System.err.println("lm: " + NativeSettings.describe()); // stderr: stdout keeps the reference's log lines
         TrainConfig config = new TrainConfig(ModelType.parse(model), emsize, nhid, nlayers, lr, clip, epochs, batchSize,
                 bptt, dropout, decay, tied, seed, cuda, logInterval).validated();
         Corpus corpus = Data.load(data);

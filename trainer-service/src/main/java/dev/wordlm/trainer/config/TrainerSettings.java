@@ -39,7 +39,7 @@ public interface TrainerSettings {
         @WithDefault("5s")
         Duration heartbeatInterval();
 
-        /** PyTorch intra-op threads; 0 = PyTorch's default (one per core). Small models train faster on one. */
+        /** PyTorch intra-op threads per run; 0 = the CPUs this process may use divided by {@link #concurrency()}. */
         @WithDefault("0")
         int threads();
     }

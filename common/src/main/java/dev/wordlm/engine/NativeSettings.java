@@ -1,0 +1,48 @@
+package dev.wordlm.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The environment variables that decide how fast libtorch runs here and that only work when set before the process
+ * starts (glibc and libtorch's OpenMP runtime read them as they load): {@code scripts/native-env.sh} sets them for
+ * {@code ./lm}, {@code ./lm up} and {@code bench/run}, and the images set the same values. Every entry point logs them,
+ * so a slow run can be told from a misconfigured one.
+ */
+public final class NativeSettings {
+    /** A variable and what it is for; the values chosen and why are in {@code scripts/native-env.sh}. */
+    record Variable(String name, String purpose) {
+    }
+
+    static final List<Variable> VARIABLES = List.of(
+            new Variable("OMP_WAIT_POLICY", "how OpenMP threads wait for work: spinning starves a shared CPU"),
+            new Variable("MALLOC_ARENA_MAX", "glibc: one arena, so freed tensor memory is reused instead of unmapped"),
+            new Variable("MALLOC_MMAP_THRESHOLD_", "glibc: large tensors come from the heap, not a fresh mmap each batch"),
+            new Variable("MALLOC_TRIM_THRESHOLD_", "glibc: keep freed memory instead of returning it to the kernel"));
+
+    private NativeSettings() {
+    }
+
+    /** One line: the engine's threads, the CPUs this process may use, and each variable's value (or "unset"). */
+    public static String describe() {
+        StringBuilder line = new StringBuilder()
+                .append("intra-op threads ").append(Engines.threads()).append(" (").append(Engines.cpus())
+                .append(" CPUs available)");
+        for (Variable v : VARIABLES) {
+            String value = System.getenv(v.name());
+            line.append(" | ").append(v.name()).append('=').append(value == null ? "unset" : value);
+        }
+        return line.toString();
+    }
+
+    /** The variables that are not set, each with what it is for: empty when the process was started as it should be. */
+    public static List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        for (Variable v : VARIABLES) {
+            if (System.getenv(v.name()) == null) {
+                missing.add(v.name() + " (" + v.purpose() + ")");
+            }
+        }
+        return missing;
+    }
+}
