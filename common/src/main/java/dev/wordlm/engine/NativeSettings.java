@@ -2,6 +2,8 @@ package dev.wordlm.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The environment variables that decide how fast libtorch runs here and that only work when set before the process
@@ -33,6 +35,27 @@ public final class NativeSettings {
             line.append(" | ").append(v.name()).append('=').append(value == null ? "unset" : value);
         }
         return line.toString();
+    }
+
+    /**
+     * A warning when a tensor of {@code bytes} is above glibc's mmap threshold (MALLOC_MMAP_THRESHOLD_, when set):
+     * such a tensor is mapped, page-faulted and unmapped afresh every time, which costs a training batch seconds of
+     * system time on a large vocabulary. Empty when it fits or the variable is unset (glibc's default then applies).
+     */
+    public static Optional<String> mmapThresholdWarning(long bytes, String what) {
+        String value = System.getenv("MALLOC_MMAP_THRESHOLD_");
+        long threshold;
+        try {
+            threshold = value == null ? Long.MAX_VALUE : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return Optional.of("MALLOC_MMAP_THRESHOLD_=" + value + " is not a number of bytes");
+        }
+        if (bytes <= threshold) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "%s take %,d MB, above MALLOC_MMAP_THRESHOLD_ (%,d MB): "
+                + "glibc maps and faults them afresh every batch; start with MALLOC_MMAP_THRESHOLD_ of at least %d",
+                what, bytes >> 20, threshold >> 20, bytes));
     }
 
     /** The variables that are not set, each with what it is for: empty when the process was started as it should be. */

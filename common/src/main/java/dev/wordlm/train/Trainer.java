@@ -10,6 +10,7 @@ import dev.wordlm.checkpoint.Checkpoint;
 import dev.wordlm.corpus.Corpus;
 import dev.wordlm.engine.Autograd;
 import dev.wordlm.engine.Engines;
+import dev.wordlm.engine.NativeSettings;
 import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.RnnLanguageModel;
 import java.nio.file.Files;
@@ -68,6 +69,8 @@ public final class Trainer {
         Batches testData = Batches.batchify(corpus.test(), TrainConfig.EVAL_BATCH_SIZE);
         ModelConfig modelConfig = config.modelConfig(corpus.vocabSize());
         log(String.format("vocab size (%d)", corpus.vocabSize()));
+        long logitBytes = 4L * config.bptt() * config.batchSize() * corpus.vocabSize();
+        NativeSettings.mmapThresholdWarning(logitBytes, "a batch's logits").ifPresent(w -> log("| warning: " + w));
 
         try (NDManager root = NDManager.newBaseManager(device)) {
             int firstEpoch = 1;
