@@ -17,6 +17,14 @@
 : "${MALLOC_TRIM_THRESHOLD_:=1073741824}"
 export MALLOC_ARENA_MAX MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_
 
+# libtorch's OpenMP runtime (its bundled libgomp) lets an idle worker spin ~300,000 times before it sleeps. On a
+# CPU shared with anything else (a second run, the generator, a CPU-limited pod) the thread a team waits for is
+# descheduled while the others spin through its time slice: two 2-thread trainings on 2 cores made 720 + 867
+# tokens/s where one alone makes 5,660. A short spin keeps the solo speed (5,773) and gives 2,584 + 2,576;
+# OMP_WAIT_POLICY=PASSIVE (no spin at all) gave 2,165 + 2,006 (README, "A shared CPU"). Values already set win.
+: "${GOMP_SPINCOUNT:=1000}"
+export GOMP_SPINCOUNT
+
 export OPT_OUT_TRACKING=true DJL_OFFLINE=true
 DJL_CACHE_DIR="${DJL_CACHE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/djl}"
 export DJL_CACHE_DIR

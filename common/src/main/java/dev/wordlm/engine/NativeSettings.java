@@ -12,12 +12,23 @@ import java.util.Optional;
  * so a slow run can be told from a misconfigured one.
  */
 public final class NativeSettings {
-    /** A variable and what it is for; the values chosen and why are in {@code scripts/native-env.sh}. */
-    record Variable(String name, String purpose) {
+    /**
+     * A variable and what it is for; the values chosen and why are in {@code scripts/native-env.sh}. An
+     * {@code alternative} set instead counts as set (OMP_WAIT_POLICY decides the spin as well as GOMP_SPINCOUNT).
+     */
+    record Variable(String name, String purpose, Optional<String> alternative) {
+        Variable(String name, String purpose) {
+            this(name, purpose, Optional.empty());
+        }
+
+        boolean isSet() {
+            return System.getenv(name) != null || alternative.map(System::getenv).isPresent();
+        }
     }
 
     static final List<Variable> VARIABLES = List.of(
-            new Variable("OMP_WAIT_POLICY", "how OpenMP threads wait for work: spinning starves a shared CPU"),
+            new Variable("GOMP_SPINCOUNT", "how long OpenMP threads spin before they sleep: spinning starves a shared CPU",
+                    Optional.of("OMP_WAIT_POLICY")),
             new Variable("MALLOC_ARENA_MAX", "glibc: one arena, so freed tensor memory is reused instead of unmapped"),
             new Variable("MALLOC_MMAP_THRESHOLD_", "glibc: large tensors come from the heap, not a fresh mmap each batch"),
             new Variable("MALLOC_TRIM_THRESHOLD_", "glibc: keep freed memory instead of returning it to the kernel"));
@@ -33,6 +44,8 @@ public final class NativeSettings {
         for (Variable v : VARIABLES) {
             String value = System.getenv(v.name());
             line.append(" | ").append(v.name()).append('=').append(value == null ? "unset" : value);
+            v.alternative().filter(a -> System.getenv(a) != null)
+                    .ifPresent(a -> line.append(" | ").append(a).append('=').append(System.getenv(a)));
         }
         return line.toString();
     }
@@ -62,7 +75,7 @@ public final class NativeSettings {
     public static List<String> missing() {
         List<String> missing = new ArrayList<>();
         for (Variable v : VARIABLES) {
-            if (System.getenv(v.name()) == null) {
+            if (!v.isSet()) {
                 missing.add(v.name() + " (" + v.purpose() + ")");
             }
         }

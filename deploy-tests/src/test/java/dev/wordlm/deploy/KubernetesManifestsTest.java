@@ -254,6 +254,24 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "gpu"})
+    void serviceCpusAreWholeAndGuaranteedForTheThreadsTheyImply(String overlay) {
+        List<KubernetesObject> objects = rendered(overlay);
+        for (String name : List.of(TRAINER, GENERATOR)) {
+            V1Container c = container(Kube.named(objects, V1Deployment.class, name).getSpec().getTemplate(), name);
+            java.math.BigDecimal request = c.getResources().getRequests().get("cpu").getNumber();
+            java.math.BigDecimal limit = c.getResources().getLimits().get("cpu").getNumber();
+            assertEquals(0, request.compareTo(limit), name + ": the thread counts follow the limit, so request it");
+            assertTrue(limit.stripTrailingZeros().scale() <= 0, name + ": a fractional CPU limit " + limit);
+            if (name.equals(TRAINER)) {
+                int concurrency = Integer.parseInt(env(objects, c).getOrDefault("WORDLM_TRAINER_CONCURRENCY", "1"));
+                assertTrue(limit.intValueExact() >= concurrency,
+                        "each of " + concurrency + " concurrent runs needs a CPU; the limit is " + limit);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
     void imagesAreTheOnesComposeBuildsAndRuns(String overlay) {
         List<KubernetesObject> objects = rendered(overlay);
         ComposeFile compose = ComposeFile.read("docker-compose.yml");

@@ -3,6 +3,7 @@ package dev.wordlm.generator.inference;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.wordlm.engine.Engines;
+import dev.wordlm.engine.NativeSettings;
 import dev.wordlm.generator.config.GeneratorConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -27,7 +28,7 @@ public class EngineSetup {
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         Engine engine = Engines.threads(engineThreads);
-        LOG.infof("%s engine %s ready: %d intra-op threads", engine.getEngineName(), engine.getVersion(),
-                JniUtils.getNumThreads());
+        LOG.infof("%s engine %s ready: %d intra-op threads per step | %s", engine.getEngineName(), engine.getVersion(),
+                JniUtils.getNumThreads(), NativeSettings.describe());
     }
 }
