@@ -31,11 +31,20 @@ class ComposeTest {
         return ComposeFile.parse(r.stdout());
     }
 
+    /** A file merged with docker-compose.yml by compose itself. */
+    static ComposeFile merged(String override) {
+        Tools.Result r = Tools.run(List.of(Tools.require("docker-compose").toString(),
+                "-f", "docker-compose.yml", "-f", override, "config"), Repo.ROOT);
+        assertEquals(0, r.exitCode(), "docker-compose config (with " + override + ") failed:\n" + r.output());
+        return ComposeFile.parse(r.stdout());
+    }
+
     @Test
     void composeAcceptsTheFilesAloneAndWithTheGpuOverride() {
         String dc = Tools.require("docker-compose").toString();
         for (List<String> files : List.of(List.of("docker-compose.yml"),
-                List.of("docker-compose.yml", "docker-compose.gpu.yml"))) {
+                List.of("docker-compose.yml", "docker-compose.gpu.yml"),
+                List.of("docker-compose.yml", "docker-compose.ci.yml"))) {
             List<String> cmd = new java.util.ArrayList<>(List.of(dc));
             files.forEach(f -> cmd.addAll(List.of("-f", f)));
             cmd.addAll(List.of("config", "-q"));
@@ -83,10 +92,13 @@ class ComposeTest {
     }
 
     @Test
-    void healthChecksProbeQuarkusReadinessOnTheServicePort() {
+    void healthChecksProbeQuarkusHealthOnTheServicePort() {
+        // The trainer is healthy when ready (database and Kafka); the generator when live: its readiness waits for a
+        // model, which a fresh system has only after its first run (scripts/compose-check found it unhealthy).
+        Map<String, String> probe = Map.of(TRAINER, "/q/health/ready", GENERATOR, "/q/health/live");
         for (String name : List.of(TRAINER, GENERATOR)) {
             String test = ComposeFile.joined(ComposeFile.map(compose.service(name).get("healthcheck")).get("test"));
-            assertTrue(test.contains("http://localhost:" + ServiceConfig.of(name).httpPort() + "/q/health/ready"),
+            assertTrue(test.contains("http://localhost:" + ServiceConfig.of(name).httpPort() + probe.get(name)),
                     name + " health check: " + test);
         }
     }
@@ -215,6 +227,35 @@ class ComposeTest {
         assertEquals("cpu", compose.env(TRAINER).get("WORDLM_DEVICE"));
         assertFalse(ComposeFile.map(compose.service(TRAINER).get("build")).containsKey("args"),
                 "the default build is the CPU flavor");
+    }
+
+    @Test
+    void theCiOverrideSwapsOnlyTheKafkaAndPostgresImagesForOnesBuiltHere() {
+        // scripts/compose-check runs the system with these; everything but the two images must stay the users'.
+        ComposeFile ci = merged("docker-compose.ci.yml");
+        ComposeFile plain = ComposeFile.parse(Tools.run(List.of(Tools.require("docker-compose").toString(),
+                "-f", "docker-compose.yml", "config"), Repo.ROOT).stdout());
+        Map<String, String> images = Map.of("kafka", "wordlm-ci/kafka:" + Repo.pomProperty("kafka.version"),
+                "kafka-init", "wordlm-ci/kafka:" + Repo.pomProperty("kafka.version"), "postgres", "wordlm-ci/postgres:15");
+        assertEquals(plain.services().keySet(), ci.services().keySet());
+        for (String name : plain.services().keySet()) {
+            Map<String, Object> expected = new TreeMap<>(plain.service(name));
+            Map<String, Object> actual = new TreeMap<>(ci.service(name));
+            // compose's merge may reorder a service's volumes
+            for (Map<String, Object> m : List.of(expected, actual)) {
+                m.computeIfPresent("volumes", (k, v) -> new TreeSet<>(ComposeFile.list(v).stream().map(String::valueOf).toList()));
+            }
+            if (images.containsKey(name)) {
+                assertEquals(images.get(name), actual.remove("image"), name);
+                expected.remove("image");
+            }
+            assertEquals(expected, actual, name + " differs in more than its image");
+        }
+        // Those images are built from docker/ci, and the compose check builds them under those names.
+        String check = Repo.read("scripts/compose-check");
+        assertTrue(check.contains("\"wordlm-ci/kafka:$kafka_version\" docker/ci/kafka/Dockerfile"), "kafka image build");
+        assertTrue(check.contains("wordlm-ci/postgres:15 docker/ci/postgres/Dockerfile"), "postgres image build");
+        assertTrue(check.contains("-f docker-compose.yml -f docker-compose.ci.yml"), "the check uses the override");
     }
 
     @Test

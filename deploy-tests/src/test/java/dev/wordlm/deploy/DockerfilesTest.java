@@ -24,14 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The two service Dockerfiles and .dockerignore: linted, and checked against the build and the deployments. */
+/** The service Dockerfiles, the CI images' and .dockerignore: linted, and checked against the build and the deployments. */
 class DockerfilesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"trainer-service", "generator-service"})
-    void theDockerfilePassesTheLinter(String service) {
-        Tools.Result r = Tools.run(List.of(Tools.dockerfileLinter().toString(), "lint", service + "/Dockerfile"), Repo.ROOT);
-        assertEquals(0, r.exitCode(), "dockerfile-utils lint " + service + "/Dockerfile:\n" + r.output());
+    @ValueSource(strings = {"trainer-service", "generator-service", "docker/ci/kafka", "docker/ci/postgres"})
+    void theDockerfilePassesTheLinter(String dir) {
+        Tools.Result r = Tools.run(List.of(Tools.dockerfileLinter().toString(), "lint", dir + "/Dockerfile"), Repo.ROOT);
+        assertEquals(0, r.exitCode(), "dockerfile-utils lint " + dir + "/Dockerfile:\n" + r.output());
         assertEquals("", r.output().strip(), "lint findings:\n" + r.output());
     }
 
@@ -46,20 +46,44 @@ class DockerfilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"trainer-service", "generator-service"})
-    void buildsWithTheMavenWrapperInAJdkAndRunsOnAJreAsTheUserTheDeploymentsExpect(String service) {
+    void buildsOnDebiansJavaFromMavenOrTheHostsJarsAndRunsAsTheUserTheDeploymentsExpect(String service) {
         Dockerfile df = Dockerfile.read(service + "/Dockerfile");
+        String text = Repo.read(service + "/Dockerfile");
         String release = Repo.pomProperty("maven.compiler.release");
-        assertTrue(df.stages().size() >= 2, "multi-stage");
-        assertTrue(df.stages().get(0).from().startsWith("eclipse-temurin:" + release + "-jdk"), df.stages().get(0).from());
+        String flavor = service.equals("trainer-service") ? "${FLAVOR}" : "cpu";
+        String suffix = service.equals("trainer-service") ? "-cpu" : "";
+        assertTrue(text.lines().noneMatch(l -> l.matches("#\\s*syntax\\s*=.*")),
+                "a syntax directive makes BuildKit pull its front-end, and no registry may answer");
+        assertTrue(text.contains("\nARG BASE_IMAGE=debian:bookworm-slim\n"), "users get Debian's slim image");
+        assertTrue(text.contains("\nARG JARS=maven\n"), "the self-contained build by default");
 
-        String runs = String.join("\n", df.stages().stream().flatMap(s -> s.args("RUN").stream()).toList());
-        assertTrue(runs.contains("./mvnw -B -ntp") && runs.contains("-pl " + service + " -am package -DskipTests"), runs);
-        assertTrue(runs.contains("docker/extract-djl-natives.sh " + service + "/target/quarkus-app/lib/main cpu /out/djl-natives"),
-                "natives unpacked at build time");
+        // The distribution's JRE runs the service; its JDK (same release) builds it.
+        Dockerfile.Stage jre = df.stage("jre");
+        assertTrue(String.join(" ", jre.args("RUN")).contains("openjdk-" + release + "-jre-headless"), jre.args("RUN").toString());
+        Dockerfile.Stage jdk = df.stage("jdk");
+        assertEquals("jre", jdk.from());
+        assertTrue(String.join(" ", jdk.args("RUN")).contains("openjdk-" + release + "-jdk-headless"), jdk.args("RUN").toString());
+        assertEquals(service.equals("trainer-service") ? "os-${FLAVOR}" : "${BASE_IMAGE}", jre.from());
+        if (service.equals("trainer-service")) {
+            assertEquals("${BASE_IMAGE}", df.stage("os-cpu").from());
+        }
+
+        // JARS=maven builds with the wrapper and a cache; JARS=host copies what the host's build made.
+        // Both are the `build` stage, which unpacks the natives, and the one runtime copies from it.
+        String maven = String.join("\n", df.stage("jars-maven" + suffix).args("RUN"));
+        assertEquals("jdk", df.stage("jars-maven" + suffix).from());
+        assertTrue(maven.contains("--mount=type=cache,target=/root/.m2") && maven.contains("./mvnw -B -ntp")
+                && maven.contains("-pl " + service + " -am package -DskipTests"), maven);
+        Dockerfile.Stage host = df.stage("jars-host" + suffix);
+        assertEquals("jdk", host.from());
+        assertEquals(List.of(service + "/target/quarkus-app /src/" + service + "/target/quarkus-app"), host.args("COPY"));
+        Dockerfile.Stage build = df.stage("build");
+        assertEquals(service.equals("trainer-service") ? "jars-${JARS}-${FLAVOR}" : "jars-${JARS}", build.from());
+        assertTrue(String.join("\n", build.args("RUN")).contains("docker/extract-djl-natives.sh " + service
+                + "/target/quarkus-app/lib/main " + flavor + " /out/djl-natives"), "natives unpacked at build time");
 
         Dockerfile.Stage runtime = df.last();
-        String allFroms = String.join(" ", df.stages().stream().map(Dockerfile.Stage::from).toList());
-        assertTrue(allFroms.contains("eclipse-temurin:" + release + "-jre"), "a JRE runtime: " + allFroms);
+        assertEquals("jre", runtime.from(), "the runtime is the JRE stage, whichever way the jars came");
 
         // The user is numeric (so Kubernetes can verify runAsNonRoot) and is the deployment's.
         String user = runtime.last("USER");
@@ -88,7 +112,8 @@ class DockerfilesTest {
         assertTrue(runtime.args("COPY").contains("--from=build /out/djl-natives " + env.get("PYTORCH_LIBRARY_PATH")),
                 "PYTORCH_LIBRARY_PATH is where the natives are copied");
         // The engine is loaded once at build time from those natives.
-        assertTrue(runs.contains("dev.wordlm.engine.EngineCheck"), "no build-time engine check");
+        assertTrue(String.join("\n", runtime.args("RUN")).contains("dev.wordlm.engine.EngineCheck"),
+                "no build-time engine check");
         // The directories the service writes exist and belong to the user.
         String setup = String.join("\n", runtime.args("RUN"));
         for (Map.Entry<String, String> e : env.entrySet()) {
@@ -100,43 +125,53 @@ class DockerfilesTest {
     }
 
     @Test
+    void theServicesShareTheirJreLayerWithTheCiKafkaImage() {
+        // One download of the JRE for every image scripts/compose-check builds: the same instruction on the same base.
+        String trainer = Dockerfile.read("trainer-service/Dockerfile").stage("jre").args("RUN").get(0);
+        assertEquals(trainer, Dockerfile.read("generator-service/Dockerfile").stage("jre").args("RUN").get(0));
+        assertEquals(trainer, Dockerfile.read("docker/ci/kafka/Dockerfile").last().args("RUN").get(0));
+    }
+
+    @Test
     void theTrainerHasACudaFlavorBuiltWithTheCudaProfile() {
         Dockerfile df = Dockerfile.read("trainer-service/Dockerfile");
         String text = Repo.read("trainer-service/Dockerfile");
-        assertTrue(text.startsWith("# syntax=docker/dockerfile:1"), "BuildKit syntax (RUN --mount, stage pruning)");
         assertTrue(text.contains("\nARG FLAVOR=cpu\n"), "CPU by default");
 
-        String cudaRun = String.join(" ", df.stage("build-cu124").args("RUN"));
+        String cudaRun = String.join(" ", df.stage("jars-maven-cu124").args("RUN"));
         assertTrue(cudaRun.contains("-Pcuda -pl trainer-service -am package"), cudaRun);
-        assertTrue(cudaRun.contains("lib/main cu124 /out/djl-natives"), cudaRun);
-        String cpuRun = String.join(" ", df.stage("build-cpu").args("RUN"));
+        String cpuRun = String.join(" ", df.stage("jars-maven-cpu").args("RUN"));
         assertFalse(cpuRun.contains("-Pcuda"), cpuRun);
+        assertEquals("jars-host-cpu", df.stage("jars-host-cu124").from(), "the host's jars, built with -Pcuda");
         // The profile exists and swaps in the CUDA 12.4 natives the CUDA base image matches.
         String pom = Repo.read("pom.xml");
         assertTrue(pom.matches("(?s).*<id>cuda</id>\\s*<properties>\\s*<pytorch.native.artifact>pytorch-native-cu124<.*"),
                 "pom.xml profile cuda -> pytorch-native-cu124");
-        assertTrue(df.stage("base-cu124").from().startsWith("nvidia/cuda:12.4."), df.stage("base-cu124").from());
-        assertTrue(df.stage("base-cpu").from().startsWith("eclipse-temurin:"), df.stage("base-cpu").from());
-        assertEquals("build-${FLAVOR}", df.stage("build").from());
-        assertEquals("base-${FLAVOR}", df.last().from());
+        assertTrue(df.stage("os-cu124").from().startsWith("nvidia/cuda:12.4."), df.stage("os-cu124").from());
+        assertEquals("os-${FLAVOR}", df.stage("jre").from());
 
         // The compose GPU override selects that flavor.
         Map<String, Object> args = ComposeFile.map(ComposeFile.map(
                 ComposeFile.read("docker-compose.gpu.yml").service("trainer-service").get("build")).get("args"));
-        df.stage("build-" + args.get("FLAVOR"));
-        df.stage("base-" + args.get("FLAVOR"));
+        df.stage("jars-maven-" + args.get("FLAVOR"));
+        df.stage("jars-host-" + args.get("FLAVOR"));
+        df.stage("os-" + args.get("FLAVOR"));
     }
 
     @Test
     void dockerignoreKeepsEveryBuildInputAndDropsLocalState() {
         List<String> patterns = Repo.read(".dockerignore").lines().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        assertTrue(patterns.stream().noneMatch(p -> p.startsWith("!")), "no exceptions: keep the rules simple");
+        assertEquals(List.of("!trainer-service/target/quarkus-app", "!generator-service/target/quarkus-app"),
+                patterns.stream().filter(p -> p.startsWith("!")).toList(),
+                "the only exceptions: the host's applications, for JARS=host");
 
         List<String> inputs = new ArrayList<>(List.of("pom.xml", "mvnw", ".mvn/wrapper/maven-wrapper.properties",
                 "docker/extract-djl-natives.sh", "scripts/fetch-ptb.sh",
                 "trainer-service/src/main/resources/application.properties",
-                "generator-service/src/main/resources/application.properties"));
+                "generator-service/src/main/resources/application.properties",
+                "trainer-service/target/quarkus-app/quarkus-run.jar",
+                "generator-service/target/quarkus-app/lib/main/x.jar"));
         Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Repo.read("pom.xml"));
         while (m.find()) {
             inputs.add(m.group(1) + "/pom.xml");
@@ -146,30 +181,38 @@ class DockerfilesTest {
             assertFalse(ignored(patterns, in), ".dockerignore excludes the build input " + in);
         }
         for (String out : List.of(".git/config", "trainer-service/target/x.jar", "common/target/classes/A.class",
-                ".cache/djl/x", "data/ptb/train.txt", "checkpoints/run-1/model.params")) {
+                "trainer-service/target/classes/A.class", ".cache/djl/x", "data/ptb/train.txt",
+                "checkpoints/run-1/model.params")) {
             assertTrue(ignored(patterns, out), ".dockerignore lets " + out + " into the build context");
         }
     }
 
-    /** Docker's rule: a path is excluded if it or one of its parent directories matches a pattern. */
+    /**
+     * Docker's rule: a path is excluded if it or one of its parent directories matches a pattern, and the last
+     * matching pattern decides ({@code !pattern} lets it in again).
+     */
     private static boolean ignored(List<String> patterns, String path) {
         List<String> prefixes = new ArrayList<>();
         String[] parts = path.split("/");
         for (int i = 1; i <= parts.length; i++) {
             prefixes.add(String.join("/", java.util.Arrays.copyOf(parts, i)));
         }
-        for (String p : patterns) {
+        boolean ignored = false;
+        for (String pattern : patterns) {
+            boolean exception = pattern.startsWith("!");
+            String p = exception ? pattern.substring(1) : pattern;
             List<PathMatcher> matchers = new ArrayList<>(List.of(FileSystems.getDefault().getPathMatcher("glob:" + p)));
             if (p.startsWith("**/")) { // "**" also matches zero directories
                 matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + p.substring(3)));
             }
             for (String prefix : prefixes) {
                 if (matchers.stream().anyMatch(x -> x.matches(Path.of(prefix)))) {
-                    return true;
+                    ignored = !exception;
+                    break;
                 }
             }
         }
-        return false;
+        return ignored;
     }
 
     /** ENV of a stage, in both syntaxes (NAME=value pairs, quoted values allowed). */

@@ -63,7 +63,7 @@ class NativesExtractionTest {
     }
 
     static Tools.Result extract(Path lib, String flavor, Path dest) {
-        // The JDK's jar tool, as in the eclipse-temurin JDK build stage.
+        // The JDK's jar tool, as in the Dockerfiles' jdk stage (Debian's openjdk-17-jdk-headless).
         String path = Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + System.getenv("PATH");
         return Tools.run(List.of("sh", SCRIPT, lib.toString(), flavor, dest.toString()), Repo.ROOT,
                 Map.of("PATH", path), Duration.ofMinutes(2));
