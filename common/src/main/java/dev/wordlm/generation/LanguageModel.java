@@ -14,6 +14,7 @@ import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +108,39 @@ public final class LanguageModel implements AutoCloseable {
         long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
         Sampler sampler = new Sampler(request.temperature(), request.topK(), request.topP(), seed);
         return new Generation(request, sampler);
+    }
+
+    /**
+     * Advances all of {@code batch} (generations of this model, each with words left) by one word in one batched step,
+     * and returns their word ids in order. Each generation samples with its own seed, temperature and top-k/top-p, and
+     * the step computes what it computes for a generation alone, so a seeded request gives the same words whatever it
+     * shares a batch with (on the CPU bit for bit; on a GPU within rounding). Call from one thread at a time per
+     * generation, like {@link Generation#nextId}.
+     */
+    public int[] nextIds(List<Generation> batch) {
+        int count = batch.size();
+        StepCell.Stream[] streams = new StepCell.Stream[count];
+        int[] inputs = new int[count];
+        float[] temperatures = new float[count];
+        for (int b = 0; b < count; b++) {
+            Generation g = batch.get(b);
+            if (g.model() != this) {
+                throw new IllegalArgumentException("generation " + b + " belongs to another model");
+            }
+            if (!g.hasNext()) {
+                throw new NoSuchElementException("generation " + b + " has no words left");
+            }
+            streams[b] = g.stream;
+            inputs[b] = g.input;
+            temperatures[b] = (float) g.sampler.temperature();
+        }
+        Autograd.record(false);
+        float[][] weights = cell.next(streams, inputs, temperatures, count);
+        int[] ids = new int[count];
+        for (int b = 0; b < count; b++) {
+            ids[b] = batch.get(b).accept(weights[b]);
+        }
+        return ids;
     }
 
     /**
@@ -210,13 +244,27 @@ public final class LanguageModel implements AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            int id = sampler.sample(stream.next(input, (float) sampler.temperature()));
+            return accept(stream.next(input, (float) sampler.temperature()));
+        }
+
+        /** Samples the next word from this step's weights and makes it the next input. */
+        private int accept(float[] weights) {
+            int id = sampler.sample(weights);
             input = id;
             remaining--;
             if (remaining == 0) {
                 close();
             }
             return id;
+        }
+
+        LanguageModel model() {
+            return LanguageModel.this;
+        }
+
+        /** Words still to come. */
+        public int remaining() {
+            return closed ? 0 : remaining;
         }
 
         @Override
