@@ -27,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #release()} after it; {@link #close()} frees the native memory once the last request has released.
  */
 public final class LanguageModel implements AutoCloseable {
+    /** The reference's evaluation batch size: a long text is scored as this many columns. */
+    public static final int SCORE_COLUMNS = 10;
+    /** Shorter columns would drop more context than they save: below this a text is one stream. */
+    public static final int MIN_COLUMN_TOKENS = 100;
     private static final int SCORE_CHUNK = 256;
+    /** Time steps per call in columns: the reference's bptt, which bounds the logits at 350 rows. */
+    private static final int COLUMN_CHUNK = 35;
 
     private final Checkpoint.Info info;
     private final NDManager root;
@@ -144,38 +150,57 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
-     * Perplexity of a text under this model: tokens as in the corpus ({@code <eos>} at each line end), each
-     * predicted from the ones before it, starting from a zero state. Unknown words count as {@code <unk>} when the
-     * vocabulary has it, and are an error otherwise.
+     * Perplexity of a text under this model: tokens as in the corpus ({@code <eos>} at each line end), each predicted
+     * from the ones before it. A text of at least {@value #SCORE_COLUMNS} × {@value #MIN_COLUMN_TOKENS} tokens is
+     * read as the reference's evaluation reads the test set: cut into {@value #SCORE_COLUMNS} columns (the remainder
+     * dropped, as {@code batchify} does), each from a zero state, all columns in one batch; a shorter one as one
+     * stream. {@link ScoreResult#columns} says which. Unknown words count as {@code <unk>} when the vocabulary has it,
+     * and are an error otherwise.
      */
     public ScoreResult score(String text) {
         long[] ids = encode(text, true);
         if (ids.length < 2) {
             throw new IllegalArgumentException("text: need at least two tokens to score (a line end counts as one)");
         }
+        int columns = ids.length >= SCORE_COLUMNS * MIN_COLUMN_TOKENS ? SCORE_COLUMNS : 1;
+        int rows = ids.length / columns;
         int unknown = 0;
-        for (long id : ids) {
-            if (id == unknownId && unknownId >= 0) {
+        for (int i = 0; i < rows * columns; i++) {
+            if (ids[i] == unknownId && unknownId >= 0) {
                 unknown++;
             }
         }
+        // columns side by side: row t holds token t of every column, as batchify lays out (T, B)
+        long[] grid = new long[rows * columns];
+        for (int c = 0; c < columns; c++) {
+            for (int t = 0; t < rows; t++) {
+                grid[t * columns + c] = ids[c * rows + t];
+            }
+        }
+        int chunk = columns == 1 ? SCORE_CHUNK : COLUMN_CHUNK;
         Autograd.record(false);
         double total = 0;
         try (NDManager m = root.newSubManager()) {
-            NDList state = model.initialState(m, 1);
-            for (int i = 0; i < ids.length - 1; i += SCORE_CHUNK) {
-                int len = Math.min(SCORE_CHUNK, ids.length - 1 - i);
-                long[] in = new long[len];
-                long[] target = new long[len];
-                System.arraycopy(ids, i, in, 0, len);
-                System.arraycopy(ids, i + 1, target, 0, len);
-                NDList out = model.forward(m.create(in, new Shape(len, 1)), state, false);
-                total += len * (double) RnnLanguageModel.crossEntropy(out.head(), m.create(target)).getFloat();
-                state = out.subNDList(1);
+            NDList state = model.initialState(m, columns);
+            for (int t = 0; t < rows - 1; t += chunk) {
+                int len = Math.min(chunk, rows - 1 - t);
+                long[] in = new long[len * columns];
+                long[] target = new long[len * columns];
+                System.arraycopy(grid, t * columns, in, 0, len * columns);
+                System.arraycopy(grid, (t + 1) * columns, target, 0, len * columns);
+                try (NDManager step = m.newSubManager()) {
+                    NDList out = model.forward(step.create(in, new Shape(len, columns)), state, false);
+                    total += len * columns
+                            * (double) RnnLanguageModel.crossEntropy(out.head(), step.create(target)).getFloat();
+                    NDList next = out.subNDList(1);
+                    next.attach(m);
+                    state = next;
+                }
             }
         }
-        double loss = total / (ids.length - 1);
-        return new ScoreResult(ids.length - 1, unknown, loss, Math.exp(loss));
+        int predicted = (rows - 1) * columns;
+        double loss = total / predicted;
+        return new ScoreResult(predicted, unknown, loss, Math.exp(loss), columns);
     }
 
     /** Token ids of a text, as {@link Corpus#encode} gives them, as the engine's int64. */
@@ -186,8 +211,10 @@ public final class LanguageModel implements AutoCloseable {
     /**
      * @param tokens  predicted tokens (all but the first)
      * @param unknown words mapped to {@code <unk>}
+     * @param columns {@value #SCORE_COLUMNS} when the text was read in columns like the reference's evaluation, 1
+     *                when as one stream
      */
-    public record ScoreResult(int tokens, int unknown, double loss, double perplexity) {
+    public record ScoreResult(int tokens, int unknown, double loss, double perplexity, int columns) {
     }
 
     /** A stream of generated words. Not thread-safe; close it to free its state early. */
