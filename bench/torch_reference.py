@@ -27,6 +27,8 @@ def parse_args():
     p.add_argument("--warmup", type=int, default=20, help="untimed training batches before timing")
     p.add_argument("--words", type=int, default=1000, help="timed generated words (0: no generation)")
     p.add_argument("--gen-warmup", type=int, default=500, help="untimed generated words before timing")
+    p.add_argument("--gen-batch", dest="gen_batch", type=int, default=1,
+                   help="streams generated together, one batched step per word (words count per stream)")
     p.add_argument("--chunks", type=int, default=5, help="timing chunks for the median rate")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--model", default="LSTM", choices=["LSTM", "GRU", "RNN_TANH", "RNN_RELU"])
@@ -220,24 +222,32 @@ def main():
         model.eval()
         out = io.StringIO()
         with torch.no_grad():
-            hidden = model.init_hidden(1)
-            inp = torch.randint(ntokens, (1, 1), dtype=torch.long)
+            streams = args.gen_batch
+            hidden = model.init_hidden(streams)
+            inp = torch.randint(ntokens, (1, streams), dtype=torch.long)
 
             def gen(count, offset):
-                nonlocal hidden
+                nonlocal hidden, inp
                 for k in range(count):
                     output, hidden = model(inp, hidden)
-                    word_weights = output.squeeze().div(args.temperature).exp()
-                    word_idx = torch.multinomial(word_weights, 1)[0]
-                    inp.fill_(word_idx)
-                    word = vocab.idx2word[word_idx]
-                    out.write(word + ("\n" if (offset + k) % 20 == 19 else " "))
+                    if streams == 1:
+                        word_weights = output.squeeze().div(args.temperature).exp()
+                        word_idx = torch.multinomial(word_weights, 1)[0]
+                        inp.fill_(word_idx)
+                        word = vocab.idx2word[word_idx]
+                        out.write(word + ("\n" if (offset + k) % 20 == 19 else " "))
+                    else:
+                        # every stream's next word in one step: output is (streams, vocab)
+                        word_weights = output.view(streams, -1).div(args.temperature).exp()
+                        word_idx = torch.multinomial(word_weights, 1)
+                        inp = word_idx.view(1, streams)
+                        out.write(vocab.idx2word[word_idx[0, 0]] + " ")
 
             gen(args.gen_warmup, 0)
             tg = time.perf_counter()
             gen(args.words, args.gen_warmup)
             gen_s = time.perf_counter() - tg
-        log(f"generate: {args.words} words in {gen_s:.3f}s")
+        log(f"generate: {args.words} words x {args.gen_batch} streams in {gen_s:.3f}s")
 
     tokens_per_batch = args.bptt * args.batch_size
     median_rate = statistics.median(chunk_rates) if chunk_rates else None
@@ -249,7 +259,8 @@ def main():
         "train_tokens_per_s_overall": round(total_tokens / train_s, 1) if train_s else None,
         "train_ms_per_batch": round(tokens_per_batch / median_rate * 1000.0, 3) if median_rate else None,
         "train_ms_per_batch_overall": round(train_s * 1000.0 / args.batches, 3) if train_s else None,
-        "gen_words_per_s": round(args.words / gen_s, 1) if gen_s else None,
+        "gen_words_per_s": round(args.words * args.gen_batch / gen_s, 1) if gen_s else None,
+        "gen_batch": args.gen_batch,
         "batches": args.batches,
         "warmup": args.warmup,
         "words": args.words,

@@ -38,8 +38,9 @@ final class ScoreCommand implements Callable<Integer> {
         try (LanguageModel lm = LanguageModel.load(checkpoint, Engines.device(cuda))) {
             LanguageModel.ScoreResult r = lm.score(text);
             // A uniform guess over the vocabulary scores ppl = its size: the yardstick for the figure before it.
-            System.out.printf("tokens %d | unknown %d | loss %.4f | ppl %.2f | uniform guess ppl %d%n", r.tokens(), r.unknown(),
-                    r.loss(), r.perplexity(), lm.vocabulary().size());
+            System.out.printf("tokens %d | unknown %d | loss %.4f | ppl %.2f | uniform guess ppl %d | %s%n", r.tokens(),
+                    r.unknown(), r.loss(), r.perplexity(), lm.vocabulary().size(),
+                    r.columns() == 1 ? "one stream" : r.columns() + " columns");
         }
         return 0;
     }

@@ -28,6 +28,9 @@ import java.util.concurrent.Future;
 final class HostStepCell implements StepCell {
     /** Below this many outputs per part, handing work to another thread costs more than it saves. */
     private static final int MIN_OUTPUTS_PER_PART = 1024;
+    /** Weights per block of a batched product: 256 KB, half of a Zen core's L2 (measured: see the root README). */
+    private static final int BLOCK_FLOATS = 65536;
+    private static final int MIN_BLOCK = 64;
 
     private final ModelType type;
     private final int layers;
@@ -122,6 +125,24 @@ final class HostStepCell implements StepCell {
             }
         }
 
+        /**
+         * {@link #apply} for {@code count} streams, in blocks of outputs whose weights fit in a core's cache: each block
+         * is loaded once for all the streams.
+         */
+        void applyBatch(float[][] x, float[][] h, float[][] y, int count, int from, int to) {
+            if (count == 1) {
+                apply(x[0], h == null ? null : h[0], y[0], from, to);
+                return;
+            }
+            int block = Math.max(MIN_BLOCK, BLOCK_FLOATS / rows.length) & ~15;
+            for (int start = from; start < to; start += block) {
+                int end = Math.min(to, start + block);
+                for (int b = 0; b < count; b++) {
+                    apply(x[b], h == null ? null : h[b], y[b], start, end);
+                }
+            }
+        }
+
         /** {@code y[from:to] += sum_j v[j] * rows[first + j][from:to]}, four inputs per pass over {@code y}. */
         private static void accumulate(float[][] rows, int first, float[] v, float[] y, int from, int to) {
             int n = v.length;
@@ -149,6 +170,126 @@ final class HostStepCell implements StepCell {
         }
     }
 
+    /**
+     * One step for every stream at once. Each product runs over blocks of outputs small enough to stay in cache, and
+     * within a block stream after stream, so a block of weights is read from memory once per step rather than once
+     * per stream. Every output is summed in the same order as at batch 1, so a stream's words do not depend on what
+     * else is in the batch: the results are the single-stream results, bit for bit.
+     */
+    @Override
+    public float[][] next(Stream[] batch, int[] tokens, float[] temperatures, int count) {
+        HostStream[] s = new HostStream[count];
+        float[][] x = new float[count][];
+        float[][] h = new float[count][];
+        float[][] g = new float[count][];
+        float[][] hg = type == ModelType.GRU ? new float[count][] : null;
+        for (int b = 0; b < count; b++) {
+            if (!(batch[b] instanceof HostStream stream) || stream.cell() != this) {
+                throw new IllegalArgumentException("stream " + b + " was not opened by this cell");
+            }
+            s[b] = stream;
+            x[b] = embedding[tokens[b]];
+            g[b] = stream.gates;
+            if (hg != null) {
+                hg[b] = stream.hiddenGates;
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            for (int b = 0; b < count; b++) {
+                h[b] = s[b].state[l];
+            }
+            switch (type) {
+                case LSTM -> layer[l].applyBatch(x, h, g, count, 0, 4 * nhid);
+                case GRU -> {
+                    inputProduct[l].applyBatch(x, null, g, count, 0, 3 * nhid);
+                    hiddenProduct[l].applyBatch(h, null, hg, count, 0, 3 * nhid);
+                }
+                case RNN_TANH, RNN_RELU -> layer[l].applyBatch(x, h, g, count, 0, nhid);
+            }
+            for (int b = 0; b < count; b++) {
+                s[b].activate(l);
+                x[b] = h[b];
+            }
+        }
+        decode(s, x, temperatures, count);
+        float[][] weights = new float[count][];
+        for (int b = 0; b < count; b++) {
+            weights[b] = s[b].weights;
+        }
+        return weights;
+    }
+
+    /**
+     * {@code weights = exp((logits - max) / T)} for each stream, the decoder's outputs split in blocks over the
+     * threads. Each block is shifted by its own maximum; blocks below the overall maximum are rescaled afterwards.
+     */
+    private void decode(HostStream[] s, float[][] h, float[] temperatures, int count) {
+        int vocab = decoder.outputs();
+        double[] inverse = new double[count];
+        for (int b = 0; b < count; b++) {
+            inverse[b] = 1.0 / temperatures[b];
+        }
+        if (parts == 1) {
+            decodeBlock(s, h, inverse, count, 0, 0, vocab);
+            return;
+        }
+        List<Future<?>> others = new ArrayList<>(parts - 1);
+        for (int k = 1; k < parts; k++) {
+            int part = k;
+            int from = vocab * k / parts;
+            int to = vocab * (k + 1) / parts;
+            others.add(helpers.submit(() -> decodeBlock(s, h, inverse, count, part, from, to)));
+        }
+        decodeBlock(s, h, inverse, count, 0, 0, vocab / parts);
+        try {
+            for (Future<?> other : others) {
+                other.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a generation step", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a generation step failed: " + e.getCause(), e.getCause());
+        }
+        for (int b = 0; b < count; b++) {
+            float[] blockMax = s[b].blockMax;
+            float[] weights = s[b].weights;
+            float max = Float.NEGATIVE_INFINITY;
+            for (float m : blockMax) {
+                max = Math.max(max, m);
+            }
+            for (int k = 0; k < parts; k++) {
+                if (blockMax[k] < max) {
+                    float scale = (float) Math.exp((blockMax[k] - max) * inverse[b]);
+                    for (int i = vocab * k / parts, to = vocab * (k + 1) / parts; i < to; i++) {
+                        weights[i] *= scale;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Logits of one block for each stream, then their {@code exp((logit - blockMax) / T)}; records blockMax. */
+    private void decodeBlock(HostStream[] s, float[][] h, double[] inverse, int count, int part, int from, int to) {
+        float[][] y = new float[count][];
+        for (int b = 0; b < count; b++) {
+            y[b] = s[b].weights;
+        }
+        decoder.applyBatch(h, null, y, count, from, to);
+        for (int b = 0; b < count; b++) {
+            float[] weights = y[b];
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = from; i < to; i++) {
+                max = Math.max(max, weights[i]);
+            }
+            double t = inverse[b];
+            for (int i = from; i < to; i++) {
+                weights[i] = (float) Math.exp((weights[i] - max) * t);
+            }
+            s[b].blockMax[part] = max;
+        }
+    }
+
     private final class HostStream implements Stream {
         /** h per layer, then c per layer (LSTM). */
         private final float[][] state;
@@ -169,36 +310,37 @@ final class HostStepCell implements StepCell {
             this.weights = new float[decoder.outputs()];
         }
 
+        HostStepCell cell() {
+            return HostStepCell.this;
+        }
+
         @Override
         public float[] next(int token, float temperature) {
-            float[] x = embedding[token];
-            for (int l = 0; l < layers; l++) {
-                float[] h = state[l];
-                switch (type) {
-                    case LSTM -> lstm(l, x, h, state[layers + l]);
-                    case GRU -> gru(l, x, h);
-                    case RNN_TANH -> {
-                        layer[l].apply(x, h, gates, 0, nhid);
-                        for (int k = 0; k < nhid; k++) {
-                            h[k] = tanh(gates[k]);
-                        }
-                    }
-                    case RNN_RELU -> {
-                        layer[l].apply(x, h, gates, 0, nhid);
-                        for (int k = 0; k < nhid; k++) {
-                            h[k] = Math.max(gates[k], 0f);
-                        }
+            // Through the batched path, so a stream gives the same numbers alone as in any batch.
+            return HostStepCell.this.next(new Stream[] {this}, new int[] {token}, new float[] {temperature}, 1)[0];
+        }
+
+        /** Layer {@code l}'s nonlinearity on the gates its product left in {@code gates} (and {@code hiddenGates}). */
+        void activate(int l) {
+            float[] h = state[l];
+            switch (type) {
+                case LSTM -> lstm(h, state[layers + l]);
+                case GRU -> gru(h);
+                case RNN_TANH -> {
+                    for (int k = 0; k < nhid; k++) {
+                        h[k] = tanh(gates[k]);
                     }
                 }
-                x = h;
+                case RNN_RELU -> {
+                    for (int k = 0; k < nhid; k++) {
+                        h[k] = Math.max(gates[k], 0f);
+                    }
+                }
             }
-            decode(x, 1.0 / temperature);
-            return weights;
         }
 
         /** PyTorch's LSTM: gates in the order input, forget, cell, output. Updates {@code h} and {@code c}. */
-        private void lstm(int l, float[] x, float[] h, float[] c) {
-            layer[l].apply(x, h, gates, 0, 4 * nhid);
+        private void lstm(float[] h, float[] c) {
             for (int k = 0; k < nhid; k++) {
                 float in = sigmoid(gates[k]);
                 float forget = sigmoid(gates[nhid + k]);
@@ -211,69 +353,13 @@ final class HostStepCell implements StepCell {
         }
 
         /** PyTorch's GRU: gates reset, update, new; {@code h' = n + z * (h - n)}. Updates {@code h}. */
-        private void gru(int l, float[] x, float[] h) {
-            inputProduct[l].apply(x, null, gates, 0, 3 * nhid);
-            hiddenProduct[l].apply(h, null, hiddenGates, 0, 3 * nhid);
+        private void gru(float[] h) {
             for (int k = 0; k < nhid; k++) {
                 float r = sigmoid(gates[k] + hiddenGates[k]);
                 float z = sigmoid(gates[nhid + k] + hiddenGates[nhid + k]);
                 float n = tanh(gates[2 * nhid + k] + r * hiddenGates[2 * nhid + k]);
                 h[k] = n + z * (h[k] - n);
             }
-        }
-
-        /**
-         * {@code weights = exp((logits - max) / T)}, the decoder's outputs split in blocks over the threads. Each block
-         * is shifted by its own maximum; blocks below the overall maximum are rescaled afterwards.
-         */
-        private void decode(float[] h, double inverseTemperature) {
-            int vocab = weights.length;
-            if (parts == 1) {
-                decodeBlock(h, 0, vocab, inverseTemperature);
-                return;
-            }
-            List<Future<Float>> others = new ArrayList<>(parts - 1);
-            for (int k = 1; k < parts; k++) {
-                int from = vocab * k / parts;
-                int to = vocab * (k + 1) / parts;
-                others.add(helpers.submit(() -> decodeBlock(h, from, to, inverseTemperature)));
-            }
-            blockMax[0] = decodeBlock(h, 0, vocab / parts, inverseTemperature);
-            try {
-                for (int k = 1; k < parts; k++) {
-                    blockMax[k] = others.get(k - 1).get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during a generation step", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a generation step failed: " + e.getCause(), e.getCause());
-            }
-            float max = Float.NEGATIVE_INFINITY;
-            for (float m : blockMax) {
-                max = Math.max(max, m);
-            }
-            for (int k = 0; k < parts; k++) {
-                if (blockMax[k] < max) {
-                    float scale = (float) Math.exp((blockMax[k] - max) * inverseTemperature);
-                    for (int i = vocab * k / parts, to = vocab * (k + 1) / parts; i < to; i++) {
-                        weights[i] *= scale;
-                    }
-                }
-            }
-        }
-
-        /** Logits of one block into {@code weights}, then their {@code exp((logit - blockMax) / T)}; returns blockMax. */
-        private float decodeBlock(float[] h, int from, int to, double inverseTemperature) {
-            decoder.apply(h, null, weights, from, to);
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = from; i < to; i++) {
-                max = Math.max(max, weights[i]);
-            }
-            for (int i = from; i < to; i++) {
-                weights[i] = (float) Math.exp((weights[i] - max) * inverseTemperature);
-            }
-            return max;
         }
 
         @Override

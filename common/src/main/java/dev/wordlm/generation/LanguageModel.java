@@ -14,6 +14,7 @@ import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #release()} after it; {@link #close()} frees the native memory once the last request has released.
  */
 public final class LanguageModel implements AutoCloseable {
+    /** The reference's evaluation batch size: a long text is scored as this many columns. */
+    public static final int SCORE_COLUMNS = 10;
+    /** Shorter columns would drop more context than they save: below this a text is one stream. */
+    public static final int MIN_COLUMN_TOKENS = 100;
     private static final int SCORE_CHUNK = 256;
+    /** Time steps per call in columns: the reference's bptt, which bounds the logits at 350 rows. */
+    private static final int COLUMN_CHUNK = 35;
 
     private final Checkpoint.Info info;
     private final NDManager root;
@@ -110,38 +117,90 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
-     * Perplexity of a text under this model: tokens as in the corpus ({@code <eos>} at each line end), each
-     * predicted from the ones before it, starting from a zero state. Unknown words count as {@code <unk>} when the
-     * vocabulary has it, and are an error otherwise.
+     * Advances all of {@code batch} (generations of this model, each with words left) by one word in one batched step,
+     * and returns their word ids in order. Each generation samples with its own seed, temperature and top-k/top-p, and
+     * the step computes what it computes for a generation alone, so a seeded request gives the same words whatever it
+     * shares a batch with (on the CPU bit for bit; on a GPU within rounding). Call from one thread at a time per
+     * generation, like {@link Generation#nextId}.
+     */
+    public int[] nextIds(List<Generation> batch) {
+        int count = batch.size();
+        StepCell.Stream[] streams = new StepCell.Stream[count];
+        int[] inputs = new int[count];
+        float[] temperatures = new float[count];
+        for (int b = 0; b < count; b++) {
+            Generation g = batch.get(b);
+            if (g.model() != this) {
+                throw new IllegalArgumentException("generation " + b + " belongs to another model");
+            }
+            if (!g.hasNext()) {
+                throw new NoSuchElementException("generation " + b + " has no words left");
+            }
+            streams[b] = g.stream;
+            inputs[b] = g.input;
+            temperatures[b] = (float) g.sampler.temperature();
+        }
+        Autograd.record(false);
+        float[][] weights = cell.next(streams, inputs, temperatures, count);
+        int[] ids = new int[count];
+        for (int b = 0; b < count; b++) {
+            ids[b] = batch.get(b).accept(weights[b]);
+        }
+        return ids;
+    }
+
+    /**
+     * Perplexity of a text under this model: tokens as in the corpus ({@code <eos>} at each line end), each predicted
+     * from the ones before it. A text of at least {@value #SCORE_COLUMNS} × {@value #MIN_COLUMN_TOKENS} tokens is
+     * read as the reference's evaluation reads the test set: cut into {@value #SCORE_COLUMNS} columns (the remainder
+     * dropped, as {@code batchify} does), each from a zero state, all columns in one batch; a shorter one as one
+     * stream. {@link ScoreResult#columns} says which. Unknown words count as {@code <unk>} when the vocabulary has it,
+     * and are an error otherwise.
      */
     public ScoreResult score(String text) {
         long[] ids = encode(text, true);
         if (ids.length < 2) {
             throw new IllegalArgumentException("text: need at least two tokens to score (a line end counts as one)");
         }
+        int columns = ids.length >= SCORE_COLUMNS * MIN_COLUMN_TOKENS ? SCORE_COLUMNS : 1;
+        int rows = ids.length / columns;
         int unknown = 0;
-        for (long id : ids) {
-            if (id == unknownId && unknownId >= 0) {
+        for (int i = 0; i < rows * columns; i++) {
+            if (ids[i] == unknownId && unknownId >= 0) {
                 unknown++;
             }
         }
+        // columns side by side: row t holds token t of every column, as batchify lays out (T, B)
+        long[] grid = new long[rows * columns];
+        for (int c = 0; c < columns; c++) {
+            for (int t = 0; t < rows; t++) {
+                grid[t * columns + c] = ids[c * rows + t];
+            }
+        }
+        int chunk = columns == 1 ? SCORE_CHUNK : COLUMN_CHUNK;
         Autograd.record(false);
         double total = 0;
         try (NDManager m = root.newSubManager()) {
-            NDList state = model.initialState(m, 1);
-            for (int i = 0; i < ids.length - 1; i += SCORE_CHUNK) {
-                int len = Math.min(SCORE_CHUNK, ids.length - 1 - i);
-                long[] in = new long[len];
-                long[] target = new long[len];
-                System.arraycopy(ids, i, in, 0, len);
-                System.arraycopy(ids, i + 1, target, 0, len);
-                NDList out = model.forward(m.create(in, new Shape(len, 1)), state, false);
-                total += len * (double) RnnLanguageModel.crossEntropy(out.head(), m.create(target)).getFloat();
-                state = out.subNDList(1);
+            NDList state = model.initialState(m, columns);
+            for (int t = 0; t < rows - 1; t += chunk) {
+                int len = Math.min(chunk, rows - 1 - t);
+                long[] in = new long[len * columns];
+                long[] target = new long[len * columns];
+                System.arraycopy(grid, t * columns, in, 0, len * columns);
+                System.arraycopy(grid, (t + 1) * columns, target, 0, len * columns);
+                try (NDManager step = m.newSubManager()) {
+                    NDList out = model.forward(step.create(in, new Shape(len, columns)), state, false);
+                    total += len * columns
+                            * (double) RnnLanguageModel.crossEntropy(out.head(), step.create(target)).getFloat();
+                    NDList next = out.subNDList(1);
+                    next.attach(m);
+                    state = next;
+                }
             }
         }
-        double loss = total / (ids.length - 1);
-        return new ScoreResult(ids.length - 1, unknown, loss, Math.exp(loss));
+        int predicted = (rows - 1) * columns;
+        double loss = total / predicted;
+        return new ScoreResult(predicted, unknown, loss, Math.exp(loss), columns);
     }
 
     /** Token ids of a text, as {@link Corpus#encode} gives them, as the engine's int64. */
@@ -152,8 +211,10 @@ public final class LanguageModel implements AutoCloseable {
     /**
      * @param tokens  predicted tokens (all but the first)
      * @param unknown words mapped to {@code <unk>}
+     * @param columns {@value #SCORE_COLUMNS} when the text was read in columns like the reference's evaluation, 1
+     *                when as one stream
      */
-    public record ScoreResult(int tokens, int unknown, double loss, double perplexity) {
+    public record ScoreResult(int tokens, int unknown, double loss, double perplexity, int columns) {
     }
 
     /** A stream of generated words. Not thread-safe; close it to free its state early. */
@@ -210,13 +271,27 @@ public final class LanguageModel implements AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            int id = sampler.sample(stream.next(input, (float) sampler.temperature()));
+            return accept(stream.next(input, (float) sampler.temperature()));
+        }
+
+        /** Samples the next word from this step's weights and makes it the next input. */
+        private int accept(float[] weights) {
+            int id = sampler.sample(weights);
             input = id;
             remaining--;
             if (remaining == 0) {
                 close();
             }
             return id;
+        }
+
+        LanguageModel model() {
+            return LanguageModel.this;
+        }
+
+        /** Words still to come. */
+        public int remaining() {
+            return closed ? 0 : remaining;
         }
 
         @Override

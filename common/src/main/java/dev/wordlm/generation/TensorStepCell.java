@@ -73,39 +73,97 @@ final class TensorStepCell implements StepCell {
 
     @Override
     public Stream open(float[][] initialState) {
-        NDManager streamManager = manager.newSubManager();
-        NDList start = new NDList(initialState.length);
-        for (float[] entry : initialState) {
-            start.add(streamManager.create(entry, new Shape(1, entry.length)));
+        return new TensorStream(initialState);
+    }
+
+    /**
+     * One step for all the streams on the device: their states stacked into (B, nhid) arrays, one product per layer
+     * and one (B, nhid) x (nhid, vocab) product for the decoder, then each stream's rows handed back to it.
+     */
+    @Override
+    public float[][] next(Stream[] streams, int[] tokens, float[] temperatures, int count) {
+        TensorStream[] s = new TensorStream[count];
+        for (int b = 0; b < count; b++) {
+            if (!(streams[b] instanceof TensorStream stream) || stream.cell() != this) {
+                throw new IllegalArgumentException("stream " + b + " was not opened by this cell");
+            }
+            s[b] = stream;
         }
-        return new Stream() {
-            private NDManager carry = streamManager.newSubManager();
-            private NDList state = start;
-
-            @Override
-            public float[] next(int token, float temperature) {
-                Autograd.record(false);
-                NDManager nextCarry = streamManager.newSubManager();
-                try (NDManager step = streamManager.newSubManager()) {
-                    NDList out = step(step.create(new long[] {token}), state, temperature);
-                    float[] probabilities = out.head().toFloatArray();
-                    NDList next = out.subNDList(1);
-                    next.attach(nextCarry);
-                    state = next;
-                    carry.close();
-                    carry = nextCarry;
-                    return probabilities;
-                } catch (RuntimeException e) {
-                    nextCarry.close();
-                    throw e;
+        if (count == 1) {
+            return new float[][] {s[0].next(tokens[0], temperatures[0])};
+        }
+        Autograd.record(false);
+        try (NDManager step = manager.newSubManager()) {
+            NDList state = new NDList();
+            for (int k = 0; k < s[0].state.size(); k++) {
+                NDList rows = new NDList(count);
+                for (TensorStream stream : s) {
+                    rows.add(stream.state.get(k));
                 }
+                state.add(NDArrays.concat(rows, 0));
             }
+            long[] ids = new long[count];
+            for (int b = 0; b < count; b++) {
+                ids[b] = tokens[b];
+            }
+            NDArray t = step.create(temperatures.clone(), new Shape(count, 1));
+            NDList out = step(step.create(ids), state, t);
+            float[] flat = out.head().toFloatArray();
+            int vocab = config.vocabSize();
+            float[][] weights = new float[count][vocab];
+            for (int b = 0; b < count; b++) {
+                System.arraycopy(flat, b * vocab, weights[b], 0, vocab);
+                NDList next = new NDList(out.size() - 1);
+                for (int k = 1; k < out.size(); k++) {
+                    next.add(out.get(k).get(b).expandDims(0));
+                }
+                s[b].advanceTo(next);
+            }
+            return weights;
+        }
+    }
 
-            @Override
-            public void close() {
-                streamManager.close();
+    /** One stream's state on the device, (1, nhid) per entry, replaced by each step. */
+    private final class TensorStream implements Stream {
+        private final NDManager streamManager = manager.newSubManager();
+        private NDManager carry = streamManager.newSubManager();
+        private NDList state;
+
+        TensorStream(float[][] initialState) {
+            state = new NDList(initialState.length);
+            for (float[] entry : initialState) {
+                state.add(carry.create(entry, new Shape(1, entry.length)));
             }
-        };
+        }
+
+        TensorStepCell cell() {
+            return TensorStepCell.this;
+        }
+
+        @Override
+        public float[] next(int token, float temperature) {
+            Autograd.record(false);
+            try (NDManager step = streamManager.newSubManager()) {
+                NDList out = step(step.create(new long[] {token}), state, temperature);
+                float[] probabilities = out.head().toFloatArray();
+                advanceTo(out.subNDList(1));
+                return probabilities;
+            }
+        }
+
+        /** Keeps {@code next} (from any manager) as the state and frees the previous one. */
+        void advanceTo(NDList next) {
+            NDManager nextCarry = streamManager.newSubManager();
+            next.attach(nextCarry);
+            state = next;
+            carry.close();
+            carry = nextCarry;
+        }
+
+        @Override
+        public void close() {
+            streamManager.close();
+        }
     }
 
     /**
@@ -114,6 +172,11 @@ final class TensorStepCell implements StepCell {
      * shape (B, nhid): h per layer, then c per layer for the LSTM. All results belong to the manager of {@code tokens}.
      */
     NDList step(NDArray tokens, NDList state, float temperature) {
+        return step(tokens, state, temperature == 1f ? null : tokens.getManager().create(temperature));
+    }
+
+    /** {@link #step(NDArray, NDList, float)} with a temperature per row: {@code temperatures} (B, 1), or null for 1. */
+    private NDList step(NDArray tokens, NDList state, NDArray temperatures) {
         int layers = config.nlayers();
         NDArray x = tokens.getNDArrayInternal().embedding(tokens, encoder, SparseFormat.DENSE).singletonOrThrow();
         NDList next = new NDList(state.size());
@@ -150,8 +213,8 @@ final class TensorStepCell implements StepCell {
             }
         }
         NDArray logits = linear(x, decoderWeight, decoderBias);
-        if (temperature != 1f) {
-            logits = logits.divi(temperature);
+        if (temperatures != null) {
+            logits = logits.divi(temperatures);
         }
         // softmax(logits / T) is generate.py's exp(log_softmax(logits) / T), normalised; exp runs vectorised here.
         NDList out = new NDList(logits.softmax(1));

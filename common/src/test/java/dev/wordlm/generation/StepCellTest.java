@@ -92,6 +92,88 @@ class StepCellTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void hostBatchIsEachStreamAloneBitForBit(ModelType type) {
+        // one thread, and the decoder in blocks on helper threads: the batch sums in the single-stream order either way
+        compareBatchWithSingles(type, model -> new HostStepCell(model, 1), 0);
+        compareBatchWithSingles(type, model -> new HostStepCell(model, 3), 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void tensorBatchIsEachStreamAloneWithinRounding(ModelType type) {
+        compareBatchWithSingles(type, TensorStepCell::new, 1e-5);
+    }
+
+    /**
+     * Steps seven streams (own random states, tokens and temperatures) one by one in one cell and as a batch in
+     * another, joining and leaving on the way; the normalised weights must agree within {@code relative}.
+     */
+    private static void compareBatchWithSingles(ModelType type, Function<RnnLanguageModel, StepCell> newCell,
+                                                double relative) {
+        Engines.pytorch().setRandomSeed(13);
+        Autograd.record(false);
+        int streams = 7;
+        java.util.Random random = new java.util.Random(type.ordinal());
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+             RnnLanguageModel model = model(type, m);
+             StepCell alone = newCell.apply(model);
+             StepCell batched = newCell.apply(model)) {
+            int entries = type == ModelType.LSTM ? 6 : 3;
+            StepCell.Stream[] single = new StepCell.Stream[streams];
+            StepCell.Stream[] inBatch = new StepCell.Stream[streams];
+            float[] temperatures = new float[streams];
+            for (int b = 0; b < streams; b++) {
+                float[][] state = new float[entries][32];
+                for (float[] entry : state) {
+                    for (int k = 0; k < entry.length; k++) {
+                        entry[k] = random.nextFloat() - 0.5f;
+                    }
+                }
+                single[b] = alone.open(state);
+                inBatch[b] = batched.open(state);
+                temperatures[b] = 0.5f + random.nextFloat();
+            }
+            for (int t = 0; t < 6; t++) {
+                // streams 0-3 from the start, 4-6 join at step 2, stream 1 leaves after step 3
+                int[] members = t < 2 ? new int[] {0, 1, 2, 3} : t <= 3 ? new int[] {0, 1, 2, 3, 4, 5, 6}
+                        : new int[] {0, 2, 3, 4, 5, 6};
+                StepCell.Stream[] batch = new StepCell.Stream[members.length];
+                int[] tokens = new int[members.length];
+                float[] temps = new float[members.length];
+                for (int i = 0; i < members.length; i++) {
+                    batch[i] = inBatch[members[i]];
+                    tokens[i] = random.nextInt(VOCAB);
+                    temps[i] = temperatures[members[i]];
+                }
+                float[][] together = batched.next(batch, tokens, temps, members.length);
+                for (int i = 0; i < members.length; i++) {
+                    float[] one = single[members[i]].next(tokens[i], temps[i]);
+                    String where = type + " " + alone.getClass().getSimpleName() + " step " + t + " stream " + members[i];
+                    if (relative == 0) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(one, together[i], where);
+                    } else {
+                        double sumOne = 0;
+                        double sumTogether = 0;
+                        for (int v = 0; v < VOCAB; v++) {
+                            sumOne += one[v];
+                            sumTogether += together[i][v];
+                        }
+                        for (int v = 0; v < VOCAB; v++) {
+                            double p = one[v] / sumOne;
+                            assertEquals(p, together[i][v] / sumTogether, relative * p + 1e-12, where + " word " + v);
+                        }
+                    }
+                }
+            }
+            for (int b = 0; b < streams; b++) {
+                single[b].close();
+                inBatch[b].close();
+            }
+        }
+    }
+
     private static RnnLanguageModel model(ModelType type, NDManager m) {
         return RnnLanguageModel.initialize(new ModelConfig(type, VOCAB, 12, 32, 3, 0.5f, false), m, Device.cpu());
     }

@@ -167,7 +167,7 @@ class GenerationApiTest {
         given().contentType(ContentType.JSON).body(Map.of("text", word(0) + " " + word(1) + " " + word(2) + "\n" + word(3) + " " + word(0) + "\n"))
                 .post("/api/score")
                 .then().statusCode(200).contentType(ContentType.JSON)
-                .body("tokens", greaterThan(5))
+                .body("tokens", greaterThan(5)).body("columns", equalTo(1))
                 .body("perplexity", greaterThan(1f))
                 .body("checkpointId", equalTo(checkpoint));
         given().contentType(ContentType.TEXT).body(word(1) + " " + word(2) + "\n").post("/api/score").then().statusCode(200);

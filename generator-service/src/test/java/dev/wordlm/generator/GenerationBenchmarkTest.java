@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * words/s of one stream, and the total words/s of 16 concurrent streams. Figures are printed, not asserted; only
  * correctness is (every stream complete, no failed request). Rerun with {@code -Dwordlm.generation.engine-threads=2}
  * to compare PyTorch intra-op thread counts.
+ *
+ * <p>With {@code -Dbench.serve=1,8,32,64} (what {@code bench/serve} runs) it then drives each of those numbers
+ * of concurrent SSE clients of {@code bench.serve-words} words (default 1000) and prints, for each, the total
+ * words/s, time to first word and inter-word latency (p50/p99, at the client), and the ratio of 32 streams to 1.
  */
 @QuarkusTest
 @TestProfile(WarmProfile.class)
@@ -101,6 +106,68 @@ class GenerationBenchmarkTest {
         System.out.printf("[measure] %d concurrent streams: %d words in %.2f s = %.0f words/s in total, %.0f words/s "
                         + "per stream; %d failed%n", STREAMS, words, concurrentSeconds, words / concurrentSeconds,
                 words / concurrentSeconds / STREAMS, failed);
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "bench.serve", matches = "[0-9, ]+")
+    void concurrentStreamsWordsPerSecondAndLatency() throws Exception {
+        FakeTrainer trainer = FakeTrainer.instance();
+        FakeTrainer.CheckpointRecord big = trainer.publish(UUID.randomUUID(), 1, 600.0,
+                TestCheckpoints.ptbSized(work, 52));
+        long sent = CheckpointEventPublisher.publish(big, trainer.eventJson(big));
+        awaitServed(big.id(), sent);
+        choose(Map.of("checkpointId", big.id().toString())).then().statusCode(200);
+        int words = Integer.getInteger("bench.serve-words", 1000);
+        stream(300); // JIT warm-up, not measured
+        Map<Integer, Double> rates = new java.util.TreeMap<>();
+        for (String n : System.getProperty("bench.serve").split(",")) {
+            int clients = Integer.parseInt(n.trim());
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<long[]>> runs = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < clients; i++) {
+                runs.add(pool.submit(() -> timedStream(words)));
+            }
+            List<Long> first = new ArrayList<>();
+            List<Long> gaps = new ArrayList<>();
+            for (Future<long[]> f : runs) {
+                long[] times = f.get(10, TimeUnit.MINUTES);
+                assertEquals(words + 1, times.length, "a complete stream");
+                first.add(times[1] - times[0]);
+                for (int k = 2; k < times.length; k++) {
+                    gaps.add(times[k] - times[k - 1]);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            pool.shutdown();
+            double rate = clients * (double) words / seconds;
+            rates.put(clients, rate);
+            System.out.printf("[serve] %3d streams x %d words: %8.0f words/s in total | first word p50 %7.1f ms p99 %7.1f ms"
+                            + " | inter-word p50 %6.2f ms p99 %6.2f ms%n", clients, words, rate, millis(first, 0.50),
+                    millis(first, 0.99), millis(gaps, 0.50), millis(gaps, 0.99));
+        }
+        if (rates.containsKey(1) && rates.containsKey(32)) {
+            System.out.printf("serve words/s ratio (32 streams / 1 stream): %.2f%n", rates.get(32) / rates.get(1));
+        }
+    }
+
+    /** Arrival times of a stream's request and of each of its words, in ns. */
+    private long[] timedStream(int words) {
+        long[] times = new long[words + 1];
+        int[] seen = {0};
+        times[0] = System.nanoTime();
+        SseClient.Result r = SseClient.read(base.resolve("/generate/stream?words=" + words + "&temperature=1.0"), e -> {
+            if ("word".equals(e.name()) && seen[0] < words) {
+                times[++seen[0]] = System.nanoTime();
+            }
+        });
+        assertEquals(200, r.status());
+        return seen[0] == words ? times : java.util.Arrays.copyOf(times, seen[0] + 1);
+    }
+
+    private static double millis(List<Long> nanos, double quantile) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size()))) / 1e6;
     }
 
     private SseClient.Result stream(int words) {

@@ -64,9 +64,17 @@ public interface GeneratorConfig {
         @WithDefault("2000")
         int maxPromptChars();
 
-        /** Workers running native model steps; 0 = one per available core. */
+        /** Batch lanes (threads that each step all their streams at once), and workers for scoring; 0 = one per core. */
         @WithDefault("0")
         int threads();
+
+        /** Most streams one lane advances in one step; more ready streams take turns. */
+        @WithDefault("32")
+        int maxBatch();
+
+        /** How long an idle lane waits after a stream arrives for others to share its first step; 0 = none. */
+        @WithDefault("0ms")
+        Duration batchWait();
 
         /** PyTorch intra-op threads; 1 lets concurrent streams use the cores instead of contending for them. */
         @WithDefault("1")
@@ -76,7 +84,7 @@ public interface GeneratorConfig {
         @WithDefault("64")
         int queueCapacity();
 
-        /** Words a stream generates before yielding its worker to the next waiting stream. */
+        /** Words a stream may run ahead of its client; then it sits out the steps until the client takes them. */
         @WithDefault("16")
         int sliceWords();
 

@@ -21,14 +21,17 @@ import java.util.concurrent.ThreadLocalRandom;
 public class GenerationService {
 
     private final InferenceScheduler scheduler;
+    private final StreamBatcher batcher;
     private final GenerationMetrics metrics;
     private final int maxWords;
     private final int maxPromptChars;
     private final int sliceWords;
     private final Duration stallTimeout;
 
-    public GenerationService(InferenceScheduler scheduler, GenerationMetrics metrics, GeneratorConfig config) {
+    public GenerationService(InferenceScheduler scheduler, StreamBatcher batcher, GenerationMetrics metrics,
+                             GeneratorConfig config) {
         this.scheduler = scheduler;
+        this.batcher = batcher;
         this.metrics = metrics;
         this.maxWords = config.generation().maxWords();
         this.maxPromptChars = config.generation().maxPromptChars();
@@ -81,10 +84,10 @@ public class GenerationService {
             return admission.lease().checkpoint();
         }
 
-        /** Runs the generation on the inference workers; the job releases the lease and the place when it ends. */
+        /** Joins the generation to a batch lane; the job releases the lease and the place when it ends. */
         void start(WordSink sink) {
             started = true;
-            new GenerationJob(request, admission, sink, scheduler, metrics, api, sliceWords, stallTimeout).start();
+            batcher.join(new GenerationJob(request, admission, sink, metrics, api, sliceWords, stallTimeout));
         }
 
         /** Gives the lease and the place back if the generation was never started. */

@@ -51,7 +51,7 @@ public class InferenceScheduler {
         this.noModel = Counter.builder("wordlm.generation.rejected").tag("reason", "no_model")
                 .description("Requests refused because no model was loaded").register(registry);
         Gauge.builder("wordlm.generation.queue.depth", workers, w -> w.getQueue().size())
-                .description("Generation steps waiting for a worker").register(registry);
+                .description("Scoring requests waiting for a worker").register(registry);
         Gauge.builder("wordlm.generation.in.flight", places, p -> capacity - p.availablePermits())
                 .description("Requests admitted (running or queued)").register(registry);
     }
@@ -86,11 +86,6 @@ public class InferenceScheduler {
             throw e;
         }
         return new Admission(lease, places);
-    }
-
-    /** Runs one step of an admitted request on a worker. */
-    public void execute(Runnable step) {
-        workers.execute(step);
     }
 
     /** Runs a whole admitted computation on a worker, with the admitted model; the admission is closed when it ends. */

@@ -61,7 +61,7 @@ public class ScoreResource {
         try {
             long start = System.nanoTime();
             LanguageModel.ScoreResult r = lease.model().score(text);
-            return new ScoreResponse(r.tokens(), r.unknown(), r.loss(), r.perplexity(),
+            return new ScoreResponse(r.tokens(), r.unknown(), r.loss(), r.perplexity(), r.columns(),
                     lease.checkpoint().checkpointId(), lease.checkpoint().runId(), (System.nanoTime() - start) / 1e6);
         } catch (IllegalArgumentException e) {
             // Too few tokens, or words the model cannot read (no <unk>): the text's fault.
