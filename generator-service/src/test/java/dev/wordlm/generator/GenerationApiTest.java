@@ -17,6 +17,7 @@ import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.FakeTrainerResource;
 import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @TestProfile(WarmProfile.class)
 class GenerationApiTest {
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
+
     private static Vocabulary vocabulary;
 
     @TestHTTPResource("/")

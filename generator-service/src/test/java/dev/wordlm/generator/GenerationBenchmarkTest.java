@@ -8,6 +8,7 @@ import dev.wordlm.generator.support.CheckpointEventPublisher;
 import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @TestProfile(WarmProfile.class)
 class GenerationBenchmarkTest {
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
+
     private static final int SINGLE_WORDS = 1500;
     private static final int STREAMS = 16;
     private static final int WORDS_PER_STREAM = 300;
