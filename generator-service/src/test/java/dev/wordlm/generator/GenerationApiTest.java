@@ -39,11 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @TestProfile(WarmProfile.class)
 class GenerationApiTest {
-    @BeforeEach
-    void authenticateAsAdmin() {
-        TestTokens.asAdmin();
-    }
-
     private static Vocabulary vocabulary;
 
     @TestHTTPResource("/")
@@ -57,6 +52,7 @@ class GenerationApiTest {
     /** Other test classes swap models; these tests run on the trained checkpoint of the initial run. */
     @BeforeEach
     void servesTheInitialRun() {
+        TestTokens.asAdmin();
         given().contentType(ContentType.JSON).body(Map.of("runId", FakeTrainerResource.INITIAL_RUN.toString()))
                 .put("/api/model").then().statusCode(200).body("model.runId", equalTo(FakeTrainerResource.INITIAL_RUN.toString()));
     }

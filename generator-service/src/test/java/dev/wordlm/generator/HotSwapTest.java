@@ -59,11 +59,6 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @TestProfile(WarmProfile.class)
 class HotSwapTest {
-    @BeforeEach
-    void authenticateAsAdmin() {
-        TestTokens.asAdmin();
-    }
-
     @TempDir
     static Path work;
 
@@ -78,6 +73,7 @@ class HotSwapTest {
 
     @BeforeEach
     void followNewest() {
+        TestTokens.asAdmin();
         choose(Map.of("selection", "newest")).then().statusCode(200).body("pinned", nullValue());
     }
 

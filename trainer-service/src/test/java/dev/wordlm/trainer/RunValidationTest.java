@@ -29,11 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @WithTestResource(KafkaBroker.class)
 class RunValidationTest {
 
-    @BeforeEach
-    void authenticateAsAdmin() {
-        TestTokens.asAdmin();
-    }
-
     private long runsBefore;
 
     /** All runs, whatever their status: every test checks that it created none. */
@@ -44,6 +39,7 @@ class RunValidationTest {
 
     @BeforeEach
     void countRuns() {
+        TestTokens.asAdmin();
         runsBefore = runs();
     }
 
