@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,11 +23,14 @@ class ComposeTest {
     static final String TRAINER = "trainer-service";
     static final String GENERATOR = "generator-service";
 
+    /** Stand-ins for the secrets compose refuses to start without. */
+    static final String SECRETS = "deploy-tests/src/test/resources/compose-test.env";
+
     final ComposeFile compose = ComposeFile.read("docker-compose.yml");
 
     /** The GPU override merged by compose itself, as `docker compose -f ... -f ... up` sees it. */
     static ComposeFile mergedGpu() {
-        Tools.Result r = Tools.run(List.of(Tools.require("docker-compose").toString(),
+        Tools.Result r = Tools.run(List.of(Tools.require("docker-compose").toString(), "--env-file", SECRETS,
                 "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config"), Repo.ROOT);
         assertEquals(0, r.exitCode(), "docker-compose config (with the GPU override) failed:\n" + r.output());
         return ComposeFile.parse(r.stdout());
@@ -45,7 +50,7 @@ class ComposeTest {
         for (List<String> files : List.of(List.of("docker-compose.yml"),
                 List.of("docker-compose.yml", "docker-compose.gpu.yml"),
                 List.of("docker-compose.yml", "docker-compose.ci.yml"))) {
-            List<String> cmd = new java.util.ArrayList<>(List.of(dc));
+            List<String> cmd = new java.util.ArrayList<>(List.of(dc, "--env-file", SECRETS));
             files.forEach(f -> cmd.addAll(List.of("-f", f)));
             cmd.addAll(List.of("config", "-q"));
             Tools.Result r = Tools.run(cmd, Repo.ROOT);
@@ -135,7 +140,7 @@ class ComposeTest {
         Map<String, String> postgres = compose.env("postgres");
 
         // Clients bootstrap from the address the broker advertises.
-        String advertised = kafka.get("KAFKA_ADVERTISED_LISTENERS").replaceFirst("^PLAINTEXT://", "");
+        String advertised = kafka.get("KAFKA_ADVERTISED_LISTENERS").replaceFirst("^SASL_PLAINTEXT://", "");
         assertEquals("kafka:9092", advertised);
         assertEquals(advertised, trainer.get("KAFKA_BOOTSTRAP_SERVERS"));
         assertEquals(advertised, generator.get("KAFKA_BOOTSTRAP_SERVERS"));
@@ -148,6 +153,37 @@ class ComposeTest {
         String trainerUrl = "http://" + TRAINER + ":" + ServiceConfig.TRAINER.httpPort();
         assertEquals(trainerUrl, generator.get("WORDLM_TRAINER_URL"));
         assertEquals(trainerUrl, trainer.get("WORDLM_PUBLIC_URL"), "checkpoint links must reach the trainer");
+    }
+
+    @Test
+    void kafkaAndTheApisNeedTheSecretsAndNothingDefaultsThem() throws IOException {
+        Map<String, String> kafka = compose.env("kafka");
+        assertEquals("SASL_PLAINTEXT://:9092,CONTROLLER://localhost:9093", kafka.get("KAFKA_LISTENERS"),
+                "the only listener other containers reach authenticates");
+        assertEquals("PLAIN", kafka.get("KAFKA_SASL_ENABLED_MECHANISMS"));
+        String broker = kafka.get("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG");
+        assertTrue(broker.contains("user_wordlm=\"${KAFKA_PASSWORD:?"), broker);
+        for (String service : List.of(TRAINER, GENERATOR)) {
+            Map<String, String> env = compose.env(service);
+            assertEquals("SASL_PLAINTEXT", env.get("KAFKA_SECURITY_PROTOCOL"), service);
+            assertEquals("PLAIN", env.get("KAFKA_SASL_MECHANISM"), service);
+            assertTrue(env.get("KAFKA_SASL_JAAS_CONFIG").contains("username=\"wordlm\" password=\"${KAFKA_PASSWORD:?"),
+                    service);
+            assertTrue(env.get("WORDLM_AUTH_ADMIN_TOKENS").startsWith("${WORDLM_ADMIN_TOKEN:?"), service);
+            assertTrue(env.get("WORDLM_AUTH_USER_TOKENS").startsWith("${WORDLM_USER_TOKEN:?"), service);
+        }
+        assertTrue(compose.env(GENERATOR).get("WORDLM_TRAINER_TOKEN").startsWith("${WORDLM_USER_TOKEN:?"));
+
+        Path none = Files.createTempFile("no-secrets", ".env");
+        Tools.Result r;
+        try {
+            r = Tools.run(List.of(Tools.require("docker-compose").toString(), "--env-file", none.toString(),
+                    "-f", "docker-compose.yml", "config", "-q"), Repo.ROOT);
+        } finally {
+            Files.delete(none);
+        }
+        assertTrue(r.exitCode() != 0 && r.output().contains("compose-secrets"),
+                "without the secrets compose refuses to start:\n" + r.output());
     }
 
     @Test

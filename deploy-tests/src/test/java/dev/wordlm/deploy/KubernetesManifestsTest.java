@@ -307,7 +307,7 @@ class KubernetesManifestsTest {
         // The broker advertises the Service's name and port, which is what clients bootstrap from.
         V1Service svc = Kube.named(objects, V1Service.class, "kafka");
         String address = "kafka:" + svc.getSpec().getPorts().get(0).getPort();
-        assertEquals("PLAINTEXT://" + address, env.get("KAFKA_ADVERTISED_LISTENERS"));
+        assertEquals("SASL_PLAINTEXT://" + address, env.get("KAFKA_ADVERTISED_LISTENERS"));
         for (String name : List.of(TRAINER, GENERATOR)) {
             assertEquals(address, Kube.named(objects, V1ConfigMap.class, name + "-config").getData()
                     .get("KAFKA_BOOTSTRAP_SERVERS"), name);
@@ -322,9 +322,42 @@ class KubernetesManifestsTest {
         Map<String, String> k8sEnv = new LinkedHashMap<>(env);
         for (Map<String, String> m : List.of(composeEnv, k8sEnv)) {
             m.remove("KAFKA_HEAP_OPTS");
+            // The password comes from compose's variable there, from the Secret here.
+            m.replaceAll((k, v) -> v.replace("${KAFKA_PASSWORD:?run scripts/compose-secrets}", "<password>")
+                    .replace("$(SASL_PASSWORD)", "<password>").replace("secret:kafka-credentials/password", "<password>"));
         }
         assertEquals(new TreeSet<>(composeEnv.entrySet().stream().map(Object::toString).toList()),
                 new TreeSet<>(k8sEnv.entrySet().stream().map(Object::toString).toList()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void kafkaAndTheApisAuthenticateWithTheSecrets(String overlay) {
+        List<KubernetesObject> objects = rendered(overlay);
+        Map<String, String> broker = env(objects, container(Kube.named(objects, V1StatefulSet.class, "kafka")
+                .getSpec().getTemplate(), "kafka"));
+        assertEquals("SASL_PLAINTEXT://:9092,CONTROLLER://localhost:9093", broker.get("KAFKA_LISTENERS"));
+        assertEquals("secret:kafka-credentials/password", broker.get("SASL_PASSWORD"));
+        assertTrue(broker.get("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG")
+                .contains("user_wordlm=\"$(SASL_PASSWORD)\""));
+        Map<String, String> job = env(objects, container(Kube.named(objects, V1Job.class, "kafka-topics")
+                .getSpec().getTemplate(), "kafka-topics"));
+        assertEquals("secret:kafka-credentials/password", job.get("SASL_PASSWORD"));
+        for (String name : List.of(TRAINER, GENERATOR)) {
+            V1Container c = container(Kube.named(objects, V1Deployment.class, name).getSpec().getTemplate(), name);
+            List<String> order = c.getEnv().stream().map(v -> v.getName()).toList();
+            assertTrue(order.indexOf("SASL_PASSWORD") < order.indexOf("KAFKA_SASL_JAAS_CONFIG"),
+                    name + ": Kubernetes expands only variables defined earlier");
+            Map<String, String> env = env(objects, c);
+            assertEquals("SASL_PLAINTEXT", env.get("KAFKA_SECURITY_PROTOCOL"), name);
+            assertEquals("secret:kafka-credentials/password", env.get("SASL_PASSWORD"), name);
+            assertTrue(env.get("KAFKA_SASL_JAAS_CONFIG").contains("password=\"$(SASL_PASSWORD)\""), name);
+            assertEquals("secret:wordlm-tokens/admin-token", env.get("WORDLM_AUTH_ADMIN_TOKENS"), name);
+            assertEquals("secret:wordlm-tokens/user-token", env.get("WORDLM_AUTH_USER_TOKENS"), name);
+        }
+        V1Container generator = container(Kube.named(objects, V1Deployment.class, GENERATOR).getSpec().getTemplate(),
+                GENERATOR);
+        assertEquals("secret:wordlm-tokens/user-token", env(objects, generator).get("WORDLM_TRAINER_TOKEN"));
     }
 
     @ParameterizedTest

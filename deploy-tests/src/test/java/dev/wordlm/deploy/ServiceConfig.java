@@ -23,7 +23,9 @@ record ServiceConfig(String service, Properties properties) {
     static final Set<String> RUNTIME_ENV = Set.of(
             "JAVA_OPTS", "DJL_CACHE_DIR", "DJL_OFFLINE", "OPT_OUT_TRACKING",
             "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR",
-            "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY");
+            "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY",
+            // Kubernetes expands it into KAFKA_SASL_JAAS_CONFIG ($(SASL_PASSWORD)); the service never reads it.
+            "SASL_PASSWORD");
 
     /** Further variables an image itself may set for its OS and JRE. */
     static final Set<String> IMAGE_ENV = Set.of("LANG", "JAVA_HOME", "PATH");

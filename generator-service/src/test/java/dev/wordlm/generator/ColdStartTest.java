@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wordlm.generator.support.ColdProfile;
 import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestProfile(ColdProfile.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ColdStartTest {
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
+
     @TestHTTPResource("/")
     URI base;
 
@@ -90,7 +97,8 @@ class ColdStartTest {
         // The only place in the queue: a stream far longer than this test, read one event and then left unread.
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
-                base.resolve("/generate/stream?words=" + ColdProfile.MAX_WORDS)).GET().build(),
+                base.resolve("/generate/stream?words=" + ColdProfile.MAX_WORDS))
+                        .header("Authorization", TestTokens.adminHeader()).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, stream.statusCode());
         InputStream body = stream.body();

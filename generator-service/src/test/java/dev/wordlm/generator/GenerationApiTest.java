@@ -17,6 +17,7 @@ import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.FakeTrainerResource;
 import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,6 +52,7 @@ class GenerationApiTest {
     /** Other test classes swap models; these tests run on the trained checkpoint of the initial run. */
     @BeforeEach
     void servesTheInitialRun() {
+        TestTokens.asAdmin();
         given().contentType(ContentType.JSON).body(Map.of("runId", FakeTrainerResource.INITIAL_RUN.toString()))
                 .put("/api/model").then().statusCode(200).body("model.runId", equalTo(FakeTrainerResource.INITIAL_RUN.toString()));
     }

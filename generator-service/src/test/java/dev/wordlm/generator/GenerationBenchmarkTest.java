@@ -8,6 +8,7 @@ import dev.wordlm.generator.support.CheckpointEventPublisher;
 import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,6 +58,7 @@ class GenerationBenchmarkTest {
     @BeforeEach
     @AfterEach
     void unpin() {
+        TestTokens.asAdmin();
         choose(Map.of("selection", "newest")).then().statusCode(200);
     }
 

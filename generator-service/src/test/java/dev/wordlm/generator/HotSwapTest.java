@@ -21,10 +21,11 @@ import dev.wordlm.generation.LanguageModel;
 import dev.wordlm.generator.config.GeneratorConfig;
 import dev.wordlm.generator.model.ModelHolder;
 import dev.wordlm.generator.support.CheckpointEventPublisher;
-import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.FakeTrainer.CheckpointRecord;
+import dev.wordlm.generator.support.FakeTrainer;
 import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
+import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -72,6 +73,7 @@ class HotSwapTest {
 
     @BeforeEach
     void followNewest() {
+        TestTokens.asAdmin();
         choose(Map.of("selection", "newest")).then().statusCode(200).body("pinned", nullValue());
     }
 
@@ -282,6 +284,7 @@ class HotSwapTest {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(base.resolve("/generate"))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", TestTokens.adminHeader())
                     .POST(HttpRequest.BodyPublishers.ofString("{\"words\": 20}")).build();
             threads = IntStream.range(0, clients).mapToObj(i -> new Thread(() -> {
                 while (running.get()) {

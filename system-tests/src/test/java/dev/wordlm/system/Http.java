@@ -16,6 +16,8 @@ import java.util.List;
 /** A small HTTP client for the two services: JSON, forms and Server-Sent Events. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Every request is the admin's. */
+    private static final String ADMIN = "Bearer " + Stack.ADMIN_TOKEN;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Reply(int status, String body, java.net.http.HttpHeaders headers) {
@@ -54,7 +56,7 @@ final class Http {
     }
 
     private static Reply send(HttpRequest.Builder b) throws Exception {
-        HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse<String> r = CLIENT.send(b.header("Authorization", ADMIN).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Reply(r.statusCode(), r.body(), r.headers());
     }
@@ -62,7 +64,7 @@ final class Http {
     /** Reads a whole event stream; fails on a non-200 answer. */
     static List<Event> events(String url) throws Exception {
         HttpResponse<java.io.InputStream> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET().build(),
+                .header("Accept", "text/event-stream").header("Authorization", ADMIN).timeout(Duration.ofSeconds(120)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("stream answered " + r.statusCode() + ": "

@@ -33,6 +33,10 @@ final class Stack implements AutoCloseable {
     static final String JDBC_URL = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/"
             + DATABASE;
 
+    /** Fresh tokens per run, as {@code ./lm up} makes them; the tests act as the admin. */
+    static final String ADMIN_TOKEN = "system-admin-" + java.util.UUID.randomUUID();
+    static final String USER_TOKEN = "system-user-" + java.util.UUID.randomUUID();
+
     final Path root = Path.of(System.getProperty("wordlm.root", "..")).toAbsolutePath().normalize();
     final Path work = root.resolve("system-tests/target/stack");
     private Process trainer;
@@ -92,6 +96,9 @@ final class Stack implements AutoCloseable {
                 .redirectOutput(work.resolve(log).toFile());
         pb.environment().putAll(env);
         pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + KAFKA_PORT);
+        pb.environment().put("WORDLM_AUTH_ADMIN_TOKENS", ADMIN_TOKEN);
+        pb.environment().put("WORDLM_AUTH_USER_TOKENS", USER_TOKEN);
+        pb.environment().put("WORDLM_TRAINER_TOKEN", USER_TOKEN);
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().putIfAbsent("DJL_CACHE_DIR", root.resolve(".cache/djl").toString());

@@ -5,14 +5,16 @@ import dev.wordlm.events.Topics;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
-import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.KafkaTopics;
+import dev.wordlm.trainer.support.LocalPostgres;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -33,6 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class CancelTest {
+
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
+
     BrokerControl broker;
 
     @Test

@@ -4,6 +4,7 @@ import dev.wordlm.corpus.SampleCorpus;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.KafkaBroker;
 import dev.wordlm.trainer.support.LocalPostgres;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,11 @@ import static org.hamcrest.Matchers.not;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class DatasetApiTest {
+
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
 
     @TempDir
     Path tmp;

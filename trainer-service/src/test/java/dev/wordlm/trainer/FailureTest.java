@@ -3,12 +3,14 @@ package dev.wordlm.trainer;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.KafkaBroker;
 import dev.wordlm.trainer.support.LocalPostgres;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,6 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class FailureTest {
+
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
 
     @Test
     void aDivergingRunFailsWithTheTrainersMessage() {

@@ -5,11 +5,13 @@ import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
 import dev.wordlm.trainer.support.LocalPostgres;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -26,6 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class OutboxTest {
+
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
 
     BrokerControl broker;
 

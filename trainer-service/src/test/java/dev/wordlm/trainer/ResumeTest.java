@@ -13,8 +13,9 @@ import dev.wordlm.trainer.run.TrainingRun;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
-import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.KafkaTopics;
+import dev.wordlm.trainer.support.LocalPostgres;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -45,6 +47,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class ResumeTest {
+
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
+
     private static final TrainConfig TWO_EPOCHS = new TrainConfig(ModelType.LSTM, 16, 16, 1, 20, 0.25, 2, 20, 20, 0,
             4, false, 1111L, false, 20);
 

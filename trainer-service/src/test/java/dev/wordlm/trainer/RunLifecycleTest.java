@@ -7,9 +7,10 @@ import dev.wordlm.trainer.run.EpochMetricRecord;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
 import dev.wordlm.trainer.support.KafkaBroker;
-import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.KafkaTopics;
+import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.SseClient;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -47,6 +49,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class RunLifecycleTest {
+
+    @BeforeEach
+    void authenticateAsAdmin() {
+        TestTokens.asAdmin();
+    }
+
     BrokerControl broker;
 
     @Test

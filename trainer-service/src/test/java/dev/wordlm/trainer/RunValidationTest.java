@@ -3,6 +3,7 @@ package dev.wordlm.trainer;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.KafkaBroker;
 import dev.wordlm.trainer.support.LocalPostgres;
+import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class RunValidationTest {
+
     private long runsBefore;
 
     /** All runs, whatever their status: every test checks that it created none. */
@@ -37,6 +39,7 @@ class RunValidationTest {
 
     @BeforeEach
     void countRuns() {
+        TestTokens.asAdmin();
         runsBefore = runs();
     }
 

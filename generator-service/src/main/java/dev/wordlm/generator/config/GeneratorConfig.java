@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The {@code wordlm.*} keys of application.properties; each can be overridden by its environment variable. */
 @ConfigMapping(prefix = "wordlm")
@@ -13,6 +14,12 @@ public interface GeneratorConfig {
 
     /** Base URL of the trainer service: checkpoint metadata, and downloads whose link is relative. */
     URI trainerUrl();
+
+    /**
+     * Bearer token sent to the trainer with every lookup and download (a token of its {@code user} role, or any token
+     * where the trainer's reads are open); none = no Authorization header.
+     */
+    Optional<String> trainerToken();
 
     /** Where downloaded checkpoints are kept, so re-pinning an earlier one needs no second download. */
     Path modelCacheDir();
@@ -36,11 +43,11 @@ public interface GeneratorConfig {
         @WithDefault("1073741824")
         long maxCheckpointBytes();
 
-        /** Metadata requests to the trainer. */
+        /** A metadata request to the trainer, as a whole (connect, answer and body); also the connect timeout. */
         @WithDefault("10s")
         Duration requestTimeout();
 
-        /** One checkpoint download. */
+        /** One checkpoint download, as a whole. */
         @WithDefault("120s")
         Duration downloadTimeout();
 

@@ -1,18 +1,17 @@
 package dev.wordlm.generator.model;
 
-import dev.wordlm.events.CheckpointReady;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A checkpoint as the trainer publishes it, from a {@code checkpoints} event or its REST API: enough to choose it,
- * download it and verify the download.
+ * A checkpoint as the trainer's REST API describes it (never as an event claims it): enough to choose it, download it
+ * and verify the download.
  *
  * @param sha256      sha256 of the whole file, lower-case hex
- * @param downloadUrl absolute, or relative to {@code wordlm.trainer-url}
- * @param createdAt   when the trainer wrote it; orders checkpoints for {@link Selection#NEWEST}, may be null
+ * @param downloadUrl relative to {@code wordlm.trainer-url}, or absolute on the same origin
+ * @param createdAt   when the trainer recorded it; orders checkpoints for {@link Selection#NEWEST}, may be null
  */
 public record CheckpointRef(UUID checkpointId, UUID runId, int epoch, double validPerplexity, String sha256,
                             long sizeBytes, String downloadUrl, Instant createdAt) {
@@ -23,11 +22,6 @@ public record CheckpointRef(UUID checkpointId, UUID runId, int epoch, double val
             throw new IllegalArgumentException("sha256 must be 64 hex digits, got " + sha256);
         }
         sha256 = sha256.toLowerCase(Locale.ROOT);
-    }
-
-    public static CheckpointRef of(CheckpointReady event) {
-        return new CheckpointRef(event.checkpointId(), event.runId(), event.epoch(), event.validPerplexity(), event.sha256(),
-                event.sizeBytes(), event.downloadUrl(), event.at());
     }
 
     /** Where the trainer serves this checkpoint's file when no link was given. */

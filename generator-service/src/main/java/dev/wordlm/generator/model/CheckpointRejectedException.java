@@ -7,9 +7,13 @@ import java.util.UUID;
 public class CheckpointRejectedException extends RuntimeException {
     /** An event that does not describe a checkpoint: refused before any check. */
     public static final String MALFORMED_EVENT = "malformed-event";
+    /** A checkpoint event names a checkpoint the trainer does not know (a forged or stale event). */
+    public static final String UNKNOWN = "unknown-checkpoint";
+    /** The trainer's record links to a file outside the trainer's origin: never connected to. */
+    public static final String FOREIGN_URL = "foreign-url";
     /** Every reason, as a metric tag: a malformed event, or a checkpoint that fails one of the checks. */
-    public static final List<String> REASONS = List.of(MALFORMED_EVENT, "sha-mismatch", "size",
-            "corrupt", "load", "not-found");
+    public static final List<String> REASONS = List.of(MALFORMED_EVENT, UNKNOWN, FOREIGN_URL,
+            "sha-mismatch", "size", "corrupt", "load", "not-found");
 
     private final UUID checkpointId;
     private final String reason;
@@ -30,7 +34,7 @@ public class CheckpointRejectedException extends RuntimeException {
         return checkpointId;
     }
 
-    /** A short tag for metrics: sha-mismatch, size, corrupt, load, not-found. */
+    /** A short tag for metrics: one of {@link #REASONS}. */
     public String reason() {
         return reason;
     }

@@ -12,7 +12,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +34,7 @@ public class ModelLoader {
     private final CheckpointCache cache;
     private final long maxBytes;
     private final int warmupWords;
+    private final Map<UUID, CompletableFuture<Checkpoint>> inFlight = new ConcurrentHashMap<>();
 
     public ModelLoader(TrainerClient trainer, CheckpointCache cache, GeneratorConfig config) {
         this.trainer = trainer;
@@ -40,7 +46,7 @@ public class ModelLoader {
     /** Loads a checkpoint; the caller owns the returned model (and must close it if it does not serve it). */
     public ServedModel load(CheckpointRef ref) {
         long start = System.nanoTime();
-        Checkpoint checkpoint = cached(ref).orElseGet(() -> download(ref));
+        Checkpoint checkpoint = fetch(ref);
         long fetched = System.nanoTime();
 
         LanguageModel model;
@@ -63,6 +69,32 @@ public class ModelLoader {
                 ref.checkpointId(), ref.runId(), ref.epoch(), (done - start) / 1_000_000, (fetched - start) / 1_000_000,
                 (loaded - fetched) / 1_000_000, (done - loaded) / 1_000_000);
         return new ServedModel(ref, model, Instant.now(), Duration.ofNanos(done - start));
+    }
+
+    /**
+     * The verified file, from the cache or downloaded. Two loads of one checkpoint at once (an event and a catch-up,
+     * an event and a pin) share one download: the second waits for the first.
+     */
+    private Checkpoint fetch(CheckpointRef ref) {
+        CompletableFuture<Checkpoint> mine = new CompletableFuture<>();
+        CompletableFuture<Checkpoint> running = inFlight.putIfAbsent(ref.checkpointId(), mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        try {
+            Checkpoint checkpoint = cached(ref).orElseGet(() -> download(ref));
+            mine.complete(checkpoint);
+            return checkpoint;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(ref.checkpointId(), mine);
+        }
     }
 
     /** The cached copy, parsed; a copy that does not parse or is another file is deleted (then it is downloaded). */

@@ -12,21 +12,32 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Decides which checkpoint is served and swaps it in. Every decision and load runs on one thread, in arrival order,
- * so the policy, the pins and the served model change together and two loads never race; requests keep being served
- * from the current model meanwhile. A checkpoint that fails to load is rejected and the current model stays.
+ * Decides which checkpoint is served and swaps it in. Decisions (the policy, the pins, the swap) run on one thread,
+ * in order, and take microseconds; lookups at the trainer and loads run on a small pool beside it, each bounded by its
+ * timeouts, so a slow or hanging trainer call delays only its own checkpoint, never a later one, a pin, or
+ * {@code GET /api/model}. A checkpoint's metadata always comes from the trainer: an event only names an id. A load
+ * that finishes is swapped in only if the policy still prefers it at that moment; a checkpoint that fails to load is
+ * rejected and the current model stays.
  */
 @ApplicationScoped
 public class ModelSwitcher {
     private static final Logger LOG = Logger.getLogger(ModelSwitcher.class);
 
     private static final String REJECTED_METRIC = "wordlm.checkpoints.rejected";
+    /** Lookups and loads at once; more wait their turn (each one is bounded by its timeout). */
+    private static final int FETCH_THREADS = 4;
 
     /** What an offered checkpoint led to. */
     public enum Outcome {
@@ -44,11 +55,9 @@ public class ModelSwitcher {
     private final MeterRegistry registry;
     private final Counter swaps;
     private final Timer loadTime;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "model-switcher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService decisions = Executors.newSingleThreadExecutor(daemon("model-switcher"));
+    private final ThreadPoolExecutor fetches = new ThreadPoolExecutor(FETCH_THREADS, FETCH_THREADS, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), daemon("checkpoint-fetch"));
     private volatile ServingPolicy policy;
     private volatile Rejection lastRejection;
     private volatile HandledEvent lastEvent;
@@ -66,6 +75,16 @@ public class ModelSwitcher {
         }
         this.loadTime = Timer.builder("wordlm.model.load")
                 .description("Fetch, verification, loading and warm-up of a checkpoint").register(registry);
+        fetches.allowCoreThreadTimeOut(true);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public ServingPolicy policy() {
@@ -84,35 +103,59 @@ public class ModelSwitcher {
         return (long) swaps.count();
     }
 
-    /** A published checkpoint: served if the policy prefers it to the current one. */
-    public CompletableFuture<Outcome> offer(CheckpointRef candidate) {
-        return submit(() -> {
-            Outcome outcome = decide(candidate);
-            lastEvent = new HandledEvent(candidate.checkpointId(), outcome, Instant.now());
-            return outcome;
-        });
+    /**
+     * A checkpoint event: the trainer is asked for the checkpoint, which is served if the policy prefers the trainer's
+     * record of it. An id the trainer does not know (a forged or stale event) costs one lookup and is rejected.
+     */
+    public CompletableFuture<Outcome> offer(UUID checkpointId) {
+        return fetch(() -> trainer.checkpoint(checkpointId))
+                .thenCompose(found -> found.map(this::consider).orElseGet(() -> unknown(checkpointId)))
+                .exceptionally(error -> failed(checkpointId, error))
+                .whenComplete((outcome, error) -> lastEvent = new HandledEvent(checkpointId, outcome, Instant.now()));
     }
 
-    private Outcome decide(CheckpointRef candidate) {
-        CheckpointRef current = holder.current().map(ServedModel::checkpoint).orElse(null);
-        if (!policy.accepts(candidate, current)) {
-            LOG.infof("checkpoint %s not taken: %s keeps %s", candidate.checkpointId(), describe(policy),
-                    current == null ? "nothing" : current.checkpointId());
-            return Outcome.IGNORED;
-        }
-        try {
-            serve(candidate);
-            return Outcome.SWAPPED;
-        } catch (CheckpointRejectedException e) {
+    private CompletableFuture<Outcome> unknown(UUID checkpointId) {
+        reject(new CheckpointRejectedException(checkpointId, CheckpointRejectedException.UNKNOWN,
+                "the trainer has no checkpoint " + checkpointId + " (a stale or forged event)"));
+        return CompletableFuture.completedFuture(Outcome.REJECTED);
+    }
+
+    private static Outcome failed(UUID checkpointId, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof CheckpointRejectedException) {
             return Outcome.REJECTED;
-        } catch (TrainerUnavailableException e) {
-            LOG.warnf("checkpoint %s not loaded, the current model keeps serving: %s", candidate.checkpointId(),
-                    e.getMessage());
-            return Outcome.FAILED;
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "checkpoint %s not loaded, the current model keeps serving", candidate.checkpointId());
-            return Outcome.FAILED;
         }
+        if (cause instanceof TrainerUnavailableException) {
+            LOG.warnf("checkpoint %s not loaded, the current model keeps serving: %s", checkpointId, cause.getMessage());
+        } else {
+            LOG.errorf(cause, "checkpoint %s not loaded, the current model keeps serving", checkpointId);
+        }
+        return Outcome.FAILED;
+    }
+
+    /** Loads the checkpoint if the policy prefers it, and swaps it in if the policy still prefers it once loaded. */
+    private CompletableFuture<Outcome> consider(CheckpointRef candidate) {
+        return decide(() -> wanted(candidate)).thenCompose(wanted -> !wanted
+                ? CompletableFuture.completedFuture(Outcome.IGNORED)
+                : fetch(() -> loadOrReject(candidate)).thenApplyAsync(loaded -> {
+                    if (wanted(loaded.checkpoint())) {
+                        swapIn(loaded);
+                        return Outcome.SWAPPED;
+                    }
+                    loaded.model().close();
+                    return Outcome.IGNORED;
+                }, decisions));
+    }
+
+    private boolean wanted(CheckpointRef candidate) {
+        CheckpointRef current = holder.current().map(ServedModel::checkpoint).orElse(null);
+        ServingPolicy p = policy;
+        if (!p.accepts(candidate, current)) {
+            LOG.infof("checkpoint %s not taken: %s keeps %s", candidate.checkpointId(), describe(p),
+                    current == null ? "nothing" : current.checkpointId());
+            return false;
+        }
+        return true;
     }
 
     private static String describe(ServingPolicy p) {
@@ -124,76 +167,88 @@ public class ModelSwitcher {
 
     /** Serves the trainer's current choice under the policy, unless already served; empty if nothing is served. */
     public CompletableFuture<Optional<ServedModel>> refresh() {
-        return submit(() -> {
-            ServingPolicy p = policy;
-            Optional<CheckpointRef> choice = p.pinnedCheckpoint() != null
-                    ? trainer.checkpoint(p.pinnedCheckpoint())
-                    : trainer.choice(p.selection(), p.pinnedRun());
-            CheckpointRef current = holder.current().map(ServedModel::checkpoint).orElse(null);
-            if (choice.isPresent() && p.accepts(choice.get(), current)) {
-                serve(choice.get());
-            }
-            return holder.current();
-        });
+        ServingPolicy p = policy;
+        return fetch(() -> p.pinnedCheckpoint() != null
+                ? trainer.checkpoint(p.pinnedCheckpoint())
+                : trainer.choice(p.selection(), p.pinnedRun()))
+                .thenCompose(choice -> choice.map(this::consider)
+                        .orElseGet(() -> CompletableFuture.completedFuture(Outcome.IGNORED)))
+                .thenApply(outcome -> holder.current());
     }
 
     /** Pins one checkpoint: serves it now and ignores newer ones until the pin changes. */
     public CompletableFuture<ServedModel> pinCheckpoint(UUID checkpointId) {
-        return submit(() -> {
-            CheckpointRef ref = trainer.checkpoint(checkpointId)
-                    .orElseThrow(() -> new CheckpointNotFoundException("the trainer has no checkpoint " + checkpointId));
-            ServedModel served = servedOrLoad(ref);
-            policy = new ServingPolicy(policy.selection(), checkpointId, null);
-            return served;
-        });
+        return fetch(() -> trainer.checkpoint(checkpointId).orElseThrow(
+                () -> new CheckpointNotFoundException("the trainer has no checkpoint " + checkpointId)))
+                .thenCompose(ref -> choose(ref, () -> policy = new ServingPolicy(policy.selection(), checkpointId, null)));
     }
 
     /** Pins a run: serves its newest or best checkpoint now, and its later ones as the selection prefers them. */
     public CompletableFuture<ServedModel> pinRun(UUID runId, Selection selection) {
-        return submit(() -> {
-            CheckpointRef ref = trainer.choice(selection, runId)
-                    .orElseThrow(() -> new CheckpointNotFoundException("the trainer has no checkpoint of run " + runId));
-            ServedModel served = servedOrLoad(ref);
-            policy = new ServingPolicy(selection, null, runId);
-            return served;
-        });
+        return fetch(() -> trainer.choice(selection, runId).orElseThrow(
+                () -> new CheckpointNotFoundException("the trainer has no checkpoint of run " + runId)))
+                .thenCompose(ref -> choose(ref, () -> policy = new ServingPolicy(selection, null, runId)));
     }
 
     /** Drops any pin and follows a selection over all runs; serves its current choice if there is one. */
     public CompletableFuture<Optional<ServedModel>> follow(Selection selection) {
-        return submit(() -> {
-            Optional<CheckpointRef> choice = trainer.choice(selection, null);
-            if (choice.isPresent()) {
-                servedOrLoad(choice.get());
+        Runnable unpin = () -> policy = ServingPolicy.follow(selection);
+        return fetch(() -> trainer.choice(selection, null)).thenCompose(choice -> choice.isPresent()
+                ? choose(choice.get(), unpin).thenApply(served -> holder.current())
+                : decide(() -> {
+                    unpin.run();
+                    return holder.current();
+                }));
+    }
+
+    /**
+     * Serves {@code ref} whatever the policy says (it is being chosen), loading it unless it serves already, then
+     * changes the policy: both on the decision thread, together.
+     */
+    private CompletableFuture<ServedModel> choose(CheckpointRef ref, Runnable policyChange) {
+        boolean servedNow = servedAs(ref).isPresent();
+        CompletableFuture<Optional<ServedModel>> loading = servedNow
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : fetch(() -> Optional.of(loadOrReject(ref)));
+        return loading.thenComposeAsync(loaded -> {
+            Optional<ServedModel> current = servedAs(ref);
+            if (current.isPresent()) {
+                loaded.ifPresent(m -> m.model().close());
+                policyChange.run();
+                return CompletableFuture.completedFuture(current.get());
             }
-            policy = ServingPolicy.follow(selection);
-            return holder.current();
-        });
+            if (loaded.isEmpty()) {
+                // It served when asked but was swapped out since: load it after all.
+                return choose(ref, policyChange);
+            }
+            swapIn(loaded.get());
+            policyChange.run();
+            return CompletableFuture.completedFuture(loaded.get());
+        }, decisions);
     }
 
-    private ServedModel servedOrLoad(CheckpointRef ref) {
-        Optional<ServedModel> current = holder.current();
-        if (current.isPresent() && current.get().checkpoint().checkpointId().equals(ref.checkpointId())) {
-            return current.get();
-        }
-        return serve(ref);
+    private Optional<ServedModel> servedAs(CheckpointRef ref) {
+        return holder.current().filter(m -> m.checkpoint().checkpointId().equals(ref.checkpointId()));
     }
 
-    private ServedModel serve(CheckpointRef ref) {
-        ServedModel loaded;
+    private ServedModel loadOrReject(CheckpointRef ref) {
         try {
-            loaded = loader.load(ref);
+            return loader.load(ref);
         } catch (CheckpointRejectedException e) {
             reject(e);
             throw e;
         }
+    }
+
+    /** On the decision thread only. */
+    private void swapIn(ServedModel loaded) {
+        CheckpointRef ref = loaded.checkpoint();
         loadTime.record(loaded.loadTime());
         Optional<ServedModel> previous = holder.swap(loaded);
         swaps.increment();
         LOG.infof("now serving checkpoint %s (run %s, epoch %d, valid ppl %.2f)%s", ref.checkpointId(), ref.runId(),
                 ref.epoch(), ref.validPerplexity(), previous.map(p -> "; replaced " + p.checkpoint().checkpointId()
                         + ", freed after its last request").orElse(""));
-        return loaded;
     }
 
     private void reject(CheckpointRejectedException e) {
@@ -217,12 +272,27 @@ public class ModelSwitcher {
                 .register(registry);
     }
 
-    private <T> CompletableFuture<T> submit(Supplier<T> task) {
-        return CompletableFuture.supplyAsync(task, worker);
+    /** A lookup or a load, off the decision thread. */
+    private <T> CompletableFuture<T> fetch(Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, fetches);
+    }
+
+    /** A decision, on the decision thread. */
+    private <T> CompletableFuture<T> decide(Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, decisions);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @PreDestroy
     void shutdown() {
-        worker.shutdownNow();
+        fetches.shutdownNow();
+        decisions.shutdownNow();
     }
 }

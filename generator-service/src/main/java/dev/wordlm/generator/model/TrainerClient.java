@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.wordlm.generator.config.GeneratorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,20 +12,30 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The trainer service's checkpoint API, over the JDK's HTTP client (no extra client stack for three GETs):
+ * The trainer service's checkpoint API at {@code wordlm.trainer-url}, the one source of truth about checkpoints, over
+ * the JDK's HTTP client (no extra client stack for three GETs):
  * <ul>
  *   <li>{@code GET /api/checkpoints?selection=newest|best&limit=1[&runId=...]}: a JSON array of checkpoint records</li>
  *   <li>{@code GET /api/checkpoints/{id}}: one record, 404 if unknown</li>
  *   <li>the record's {@code downloadUrl} (default {@code /api/checkpoints/{id}/content}): the file</li>
  * </ul>
+ * Every call sends {@code wordlm.trainer-token} and is bounded as a whole (connect, headers and body) by
+ * {@code request-timeout} or, for a file, {@code download-timeout}. Redirects are not followed and a download link
+ * outside the trainer's origin is refused, so the token and the connection only ever go to the configured trainer.
  */
 @ApplicationScoped
 public class TrainerClient {
     private final URI base;
+    private final Optional<String> authorization;
     private final Duration requestTimeout;
     private final Duration downloadTimeout;
     private final TrainerJson json;
@@ -37,12 +44,13 @@ public class TrainerClient {
     public TrainerClient(GeneratorConfig config, TrainerJson json) {
         String url = config.trainerUrl().toString();
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
+        this.authorization = config.trainerToken().filter(t -> !t.isBlank()).map(t -> "Bearer " + t.trim());
         this.requestTimeout = config.model().requestTimeout();
         this.downloadTimeout = config.model().downloadTimeout();
         this.json = json;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(requestTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -64,77 +72,96 @@ public class TrainerClient {
             return Optional.empty();
         }
         expectOk(response);
-        return Optional.of(toRef(parse(response, json.mapper().constructType(TrainerCheckpoint.class))));
+        CheckpointRef ref = toRef(parse(response, json.mapper().constructType(TrainerCheckpoint.class)));
+        if (!checkpointId.equals(ref.checkpointId())) {
+            throw new TrainerUnavailableException("asked the trainer for checkpoint " + checkpointId + ", got "
+                    + ref.checkpointId());
+        }
+        return Optional.of(ref);
     }
 
-    /** The checkpoint file's bytes; refuses more than {@code maxBytes}. */
+    /** The checkpoint file's bytes; refuses more than {@code maxBytes}, and any link outside the trainer. */
     public byte[] download(CheckpointRef ref, long maxBytes) {
-        URI uri = base.resolve(ref.downloadPath());
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(downloadTimeout).GET().build();
+        URI uri = onTrainer(ref);
+        HttpRequest request = request(uri).build();
+        HttpResponse<byte[]> response = await(http.sendAsync(request, info -> info.statusCode() == 200
+                ? new LimitedBody(maxBytes, ref) : HttpResponse.BodySubscribers.replacing(null)),
+                downloadTimeout, "downloading " + uri);
+        if (response.statusCode() == 404) {
+            throw new CheckpointRejectedException(ref.checkpointId(), "not-found",
+                    "checkpoint " + ref.checkpointId() + " is not on the trainer (" + uri + " answered 404)");
+        }
+        if (response.statusCode() != 200) {
+            throw new TrainerUnavailableException("downloading " + uri + " answered HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** The file's address: the record's link resolved against the trainer's URL, which it must not leave. */
+    URI onTrainer(CheckpointRef ref) {
+        URI uri;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() == 404) {
-                    throw new CheckpointRejectedException(ref.checkpointId(), "not-found",
-                            "checkpoint " + ref.checkpointId() + " is not on the trainer (" + uri + " answered 404)");
-                }
-                if (response.statusCode() != 200) {
-                    throw new TrainerUnavailableException("downloading " + uri + " answered HTTP " + response.statusCode());
-                }
-                return readAtMost(in, maxBytes, ref);
-            }
-        } catch (IOException e) {
-            throw new TrainerUnavailableException("cannot download " + uri + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrainerUnavailableException("interrupted while downloading " + uri, e);
+            uri = base.resolve(ref.downloadPath());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointRejectedException(ref.checkpointId(), CheckpointRejectedException.FOREIGN_URL,
+                    "checkpoint " + ref.checkpointId() + " has an unusable download link", e);
         }
+        if (!sameOrigin(uri, base) || !uri.getRawPath().startsWith(base.getRawPath())) {
+            throw new CheckpointRejectedException(ref.checkpointId(), CheckpointRejectedException.FOREIGN_URL,
+                    "checkpoint " + ref.checkpointId() + " links to " + uri.getScheme() + "://" + uri.getRawAuthority()
+                            + ", not to the trainer at " + base.getScheme() + "://" + base.getRawAuthority()
+                            + ": not downloaded");
+        }
+        return uri;
     }
 
-    private static byte[] readAtMost(InputStream in, long maxBytes, CheckpointRef ref) throws IOException {
-        long expected = ref.sizeBytes() > 0 ? ref.sizeBytes() : 1 << 16;
-        Download out = new Download((int) Math.min(expected, Math.min(maxBytes, Integer.MAX_VALUE - 8)));
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                throw new CheckpointRejectedException(ref.checkpointId(), "size",
-                        "checkpoint " + ref.checkpointId() + " is larger than the limit of " + maxBytes + " bytes");
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.bytes();
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b) && a.getRawUserInfo() == null;
     }
 
-    /** Sized for the announced file: a download of exactly that size is handed over as it is, not copied again. */
-    private static final class Download extends ByteArrayOutputStream {
-        Download(int expectedBytes) {
-            super(Math.max(1, expectedBytes));
-        }
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
 
-        byte[] bytes() {
-            return count == buf.length ? buf : toByteArray();
-        }
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        return request;
     }
 
     private HttpResponse<String> get(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Accept", "application/json").GET().build();
+        HttpRequest request = request(uri).header("Accept", "application/json").build();
+        return await(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()), requestTimeout,
+                "asking the trainer at " + uri);
+    }
+
+    /** Waits for a whole exchange, body included, at most {@code timeout}; a late one is cancelled. */
+    private static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> exchange, Duration timeout, String what) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new TrainerUnavailableException("cannot reach the trainer at " + uri + ": " + e, e);
+            return exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new TrainerUnavailableException(what + ": no complete answer within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
-            throw new TrainerUnavailableException("interrupted while asking the trainer at " + uri, e);
+            throw new TrainerUnavailableException("interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
+            if (cause instanceof CheckpointRejectedException rejected) {
+                throw rejected;
+            }
+            throw new TrainerUnavailableException(what + " failed: " + cause, cause);
         }
     }
 
     private static void expectOk(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
-            throw new TrainerUnavailableException(response.request().uri() + " answered HTTP " + response.statusCode());
+            throw new TrainerUnavailableException(response.request().uri() + " answered HTTP " + response.statusCode()
+                    + (response.statusCode() == 401 || response.statusCode() == 403
+                    ? " (check wordlm.trainer-token)" : ""));
         }
     }
 

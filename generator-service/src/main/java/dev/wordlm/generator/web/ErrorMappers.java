@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.wordlm.auth.BearerTokenMechanism;
 import dev.wordlm.generator.inference.OverloadedException;
 import dev.wordlm.generator.model.CheckpointNotFoundException;
 import dev.wordlm.generator.model.CheckpointRejectedException;
 import dev.wordlm.generator.model.NoModelException;
 import dev.wordlm.generator.model.TrainerUnavailableException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -40,6 +44,28 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
         return json(Response.Status.BAD_REQUEST, new ApiError("invalid_request", e.getMessage(), e.fields()));
+    }
+
+    /** No token, where one is needed. */
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return unauthenticated("this endpoint needs a bearer token (Authorization: Bearer <token>)");
+    }
+
+    /** A token that no role has (the token itself is never repeated). */
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return unauthenticated("the bearer token is not valid");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return json(Response.Status.FORBIDDEN, ApiError.of("forbidden", "this endpoint needs a role the token lacks"));
+    }
+
+    private static Response unauthenticated(String message) {
+        return Response.fromResponse(json(Response.Status.UNAUTHORIZED, ApiError.of("unauthorized", message)))
+                .header("WWW-Authenticate", BearerTokenMechanism.challenge()).build();
     }
 
     @ServerExceptionMapper

@@ -23,14 +23,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server with the trainer's checkpoint API, as agreed with the trainer service:
+ * A real HTTP server with the trainer's checkpoint API, as agreed with the trainer service, answering only requests
+ * with the generator's token ({@link TestTokens#GENERATOR}; others get 401):
  * <ul>
  *   <li>{@code GET /api/checkpoints?selection=newest|best&limit=N[&runId=...]}: a JSON array of records</li>
  *   <li>{@code GET /api/checkpoints/{id}}: one record, 404 if unknown</li>
@@ -62,6 +66,8 @@ public final class FakeTrainer implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<UUID> downloaded = new CopyOnWriteArrayList<>();
     private volatile boolean available = true;
+    private final Set<UUID> hanging = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger unauthorized = new AtomicInteger();
 
     private FakeTrainer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -108,6 +114,20 @@ public final class FakeTrainer implements AutoCloseable {
         return List.copyOf(downloaded);
     }
 
+    /** Requests refused for want of the generator's token ({@link TestTokens#GENERATOR}). */
+    public int unauthorized() {
+        return unauthorized.get();
+    }
+
+    /** From now on, a lookup of this checkpoint gets no answer (for up to a minute, or until {@link #answer}). */
+    public void hangLookups(UUID checkpointId) {
+        hanging.add(checkpointId);
+    }
+
+    public void answer(UUID checkpointId) {
+        hanging.remove(checkpointId);
+    }
+
     /** Publishes a checkpoint file; its record announces the file's true sha256 and size. */
     public CheckpointRecord publish(UUID runId, int epoch, double validPerplexity, byte[] content) {
         return store(runId, epoch, validPerplexity, content, content);
@@ -117,6 +137,16 @@ public final class FakeTrainer implements AutoCloseable {
     public CheckpointRecord publishMismatched(UUID runId, int epoch, double validPerplexity, byte[] announced,
                                               byte[] served) {
         return store(runId, epoch, validPerplexity, announced, served);
+    }
+
+    /** Publishes a checkpoint whose record links to {@code downloadUrl} (a misconfigured or compromised trainer). */
+    public CheckpointRecord publishLinkedTo(UUID runId, int epoch, double validPerplexity, byte[] content,
+                                            String downloadUrl) {
+        CheckpointRecord stored = store(runId, epoch, validPerplexity, content, content);
+        CheckpointRecord linked = new CheckpointRecord(stored.id(), runId, epoch, validPerplexity, stored.sha256(),
+                stored.sizeBytes(), downloadUrl, stored.createdAt(), stored.status());
+        checkpoints.put(stored.id(), new Stored(linked, content, checkpoints.get(stored.id()).model()));
+        return linked;
     }
 
     /** Forgets a checkpoint, as when the trainer deletes a run. */
@@ -144,8 +174,12 @@ public final class FakeTrainer implements AutoCloseable {
 
     /** The {@code checkpoints} event the trainer publishes for a record, as JSON. */
     public String eventJson(CheckpointRecord r) {
-        CheckpointReady event = CheckpointReady.of(r.runId(), r.id(), r.epoch(), r.validPerplexity(), r.sha256(),
-                r.sizeBytes(), r.downloadUrl(), checkpoints.get(r.id()).model(), r.createdAt());
+        return eventJson(CheckpointReady.of(r.runId(), r.id(), r.epoch(), r.validPerplexity(), r.sha256(),
+                r.sizeBytes(), r.downloadUrl(), checkpoints.get(r.id()).model(), r.createdAt()));
+    }
+
+    /** Any event as JSON, such as one somebody else wrote to the topic. */
+    public String eventJson(CheckpointReady event) {
         try {
             return json.writeValueAsString(event);
         } catch (IOException e) {
@@ -157,6 +191,11 @@ public final class FakeTrainer implements AutoCloseable {
         try (exchange) {
             String raw = exchange.getRequestURI().getRawQuery();
             requests.add(exchange.getRequestURI().getPath() + (raw == null ? "" : "?" + raw));
+            if (!("Bearer " + TestTokens.GENERATOR).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                unauthorized.incrementAndGet();
+                send(exchange, 401, "application/json", "{\"status\":401}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (!available) {
                 send(exchange, 503, "application/json", "{\"error\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
                 return;
@@ -166,6 +205,9 @@ public final class FakeTrainer implements AutoCloseable {
             if (parts.length == 3) {
                 sendJson(exchange, 200, list(query(exchange)));
             } else if (parts.length == 4 || parts.length == 5 && parts[4].equals("content")) {
+                if (parts.length == 4) {
+                    hangWhileAsked(parts[3]);
+                }
                 Stored stored = find(parts[3]);
                 if (stored == null) {
                     send(exchange, 404, "application/json", "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8));
@@ -177,6 +219,18 @@ public final class FakeTrainer implements AutoCloseable {
                 }
             } else {
                 send(exchange, 404, "text/plain", new byte[0]);
+            }
+        }
+    }
+
+    private void hangWhileAsked(String id) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (hanging.stream().anyMatch(h -> h.toString().equals(id)) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -34,6 +34,7 @@ public final class SseClient {
     /** Reads the whole stream, calling {@code onEvent} as each event arrives. */
     public static Result read(URI uri, Consumer<Event> onEvent) {
         HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .header("Authorization", TestTokens.adminHeader())
                 .timeout(Duration.ofMinutes(2)).GET().build();
         try {
             HttpResponse<Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.wordlm.auth.BearerTokenMechanism;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,6 +40,28 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response conflict(ConflictProblem e) {
         return respond(ApiError.of(409, "Conflict", e.getMessage()));
+    }
+
+    /** No token, where one is needed. */
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return unauthenticated("this endpoint needs a bearer token (Authorization: Bearer <token>)");
+    }
+
+    /** A token that no role has (the token itself is never repeated). */
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return unauthenticated("the bearer token is not valid");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(ApiError.of(403, "Forbidden", "this endpoint needs the admin role"));
+    }
+
+    private static Response unauthenticated(String detail) {
+        return Response.fromResponse(respond(ApiError.of(401, "Unauthorized", detail)))
+                .header("WWW-Authenticate", BearerTokenMechanism.challenge()).build();
     }
 
     /** JSON that parses but does not fit the request type: a wrong type, an unknown field. */

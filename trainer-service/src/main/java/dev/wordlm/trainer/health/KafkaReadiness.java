@@ -1,8 +1,10 @@
 package dev.wordlm.trainer.health;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,10 +26,14 @@ public class KafkaReadiness implements HealthCheck {
     private static final int TIMEOUT_MS = 2000;
 
     private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private Admin admin;
 
-    public KafkaReadiness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public KafkaReadiness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.bootstrapServers = bootstrapServers;
+        // Every kafka.* key (the broker's address, and SASL where the deployment turns it on), as the channels get it.
+        this.kafka = Map.copyOf(kafka);
     }
 
     @Override
@@ -47,11 +53,13 @@ public class KafkaReadiness implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "trainer-service-health",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS));
+            Map<String, Object> config = new HashMap<>();
+            AdminClientConfig.configNames().stream().filter(kafka::containsKey).forEach(k -> config.put(k, kafka.get(k)));
+            config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "trainer-service-health");
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+            admin = Admin.create(config);
         }
         return admin;
     }
