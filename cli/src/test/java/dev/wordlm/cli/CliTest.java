@@ -95,9 +95,17 @@ class CliTest {
         assertEquals(1, temp.exit());
         assertTrue(temp.err().startsWith("error: temperature: has to be greater or equal 1e-3"), temp.err());
 
-        Run type = run("train", "--model", "TRANSFORMER", "--data", dir.resolve("data").toString());
-        assertEquals(1, type.exit());
-        assertTrue(type.err().contains("unknown model type 'TRANSFORMER'"), type.err());
+        Run type = run("train", "--model", "CNN", "--data", dir.resolve("data").toString());
+        assertEquals(2, type.exit(), "a usage error, as a flag's value that is not a number");
+        assertTrue(type.err().contains("Invalid value for option '--model': unknown model type 'CNN'"), type.err());
+
+        Run number = run("train", "--emsize", "wide", "--data", dir.resolve("data").toString());
+        assertEquals(2, number.exit());
+        assertTrue(number.err().contains("Invalid value for option '--emsize': must be an integer, got 'wide'"), number.err());
+
+        Run range = run("train", "--batch_size", "0", "--data", dir.resolve("data").toString());
+        assertEquals(1, range.exit());
+        assertTrue(range.err().contains("batchSize: must be between 1 and 4096, got 0"), range.err());
 
         Run tied = run("train", "--tied", "--emsize", "10", "--nhid", "20", "--data", dir.resolve("data").toString());
         assertEquals(1, tied.exit());
@@ -132,6 +140,14 @@ class CliTest {
         for (String flag : new String[] {"--data", "--model", "--emsize", "--nhid", "--nlayers", "--lr", "--clip", "--epochs",
             "--batch-size", "--bptt", "--dropout", "--decay", "--tied", "--seed", "--cuda", "--log-interval", "--save"}) {
             assertTrue(usage.contains(flag), flag + " in " + usage);
+        }
+        String flat = usage.replaceAll("\\s+", " ");
+        for (var h : dev.wordlm.train.TrainOptions.ALL) {
+            assertTrue(flat.contains(h.flags().get(0)), h.name());
+            if (!h.kind().isFlag()) {
+                String shown = "(default: " + h.formattedDefault() + ")";
+                assertTrue(flat.contains(shown), shown + " for " + h.name() + " in " + flat);
+            }
         }
     }
 }
