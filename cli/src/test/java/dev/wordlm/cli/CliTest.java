@@ -127,6 +127,18 @@ class CliTest {
     }
 
     @Test
+    void dryRunChecksDataAndModelAndSavesNothing() {
+        Path save = dir.resolve("dry.wlm");
+        Run r = run("train", "--dry-run", "--data", dir.resolve("data").toString(), "--emsize", "8", "--nhid", "8",
+                "--save", save.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| dry run: one batch of training"), r.out());
+        assertTrue(r.out().contains("| end of epoch   1 |") && !r.out().contains("| end of epoch   2 |"), r.out());
+        assertTrue(r.out().contains("| End of training | test loss"), r.out());
+        assertFalse(Files.exists(save));
+    }
+
+    @Test
     void cudaWithoutAGpuSaysSo() {
         org.junit.jupiter.api.Assumptions.assumeFalse(dev.wordlm.engine.Engines.gpuAvailable(), "this machine has a GPU");
         Run r = run("generate", "--checkpoint", model.toString(), "--cuda");

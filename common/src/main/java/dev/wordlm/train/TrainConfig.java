@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param seed        random seed
  * @param cuda        train on a CUDA GPU
  * @param logInterval report interval in batches
+ * @param dryRun      one batch of training and of each evaluation, one epoch, nothing saved: checks data and model
  */
 public record TrainConfig(
         ModelType model,
@@ -42,7 +43,8 @@ public record TrainConfig(
         boolean tied,
         long seed,
         boolean cuda,
-        int logInterval) {
+        int logInterval,
+        boolean dryRun) {
 
     public static final int EVAL_BATCH_SIZE = 10;
 
@@ -125,6 +127,7 @@ public record TrainConfig(
         private long seed;
         private boolean cuda;
         private int logInterval;
+        private boolean dryRun;
 
         private Builder() {
             TrainOptions.ALL.forEach(h -> h.setDefault(this));
@@ -210,9 +213,14 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder dryRun(boolean v) {
+            dryRun = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, epochs, batchSize, bptt, dropout, decay, tied,
-                    seed, cuda, logInterval);
+                    seed, cuda, logInterval, dryRun);
         }
     }
 }

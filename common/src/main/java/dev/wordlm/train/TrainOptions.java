@@ -62,9 +62,14 @@ public final class TrainOptions {
             "logInterval", ValueKind.INT, 200, TrainConfig::logInterval, TrainConfig.Builder::logInterval,
             "report interval in batches").within(Bounds.atLeast(1)).alsoSpelled("--log_interval").mayChangeOnResume();
 
+    public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Boolean> DRY_RUN = Hyperparameter.of("dryRun",
+            ValueKind.BOOLEAN, false, TrainConfig::dryRun, TrainConfig.Builder::dryRun,
+            "verify the data and the model: one batch of training and of evaluation, one epoch, nothing saved")
+            .alsoSpelled("--dry_run").mayChangeOnResume();
+
     /** In the reference's order of flags. */
     public static final List<Hyperparameter<TrainConfig, TrainConfig.Builder, ?>> ALL = List.of(MODEL, EMSIZE, NHID,
-            NLAYERS, LR, CLIP, EPOCHS, BATCH_SIZE, BPTT, DROPOUT, DECAY, TIED, SEED, CUDA, LOG_INTERVAL);
+            NLAYERS, LR, CLIP, EPOCHS, BATCH_SIZE, BPTT, DROPOUT, DECAY, TIED, SEED, CUDA, LOG_INTERVAL, DRY_RUN);
 
     private TrainOptions() {
     }

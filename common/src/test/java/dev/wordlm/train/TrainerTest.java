@@ -3,6 +3,7 @@ package dev.wordlm.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,28 @@ class TrainerTest {
         assertTrue(r.lines.contains("Exiting from training early"));
         assertTrue(Double.isFinite(result.testLoss()));
         assertNotNull(result.bestCheckpoint());
+    }
+
+    /** {@code --dry-run}: one batch each of training, validation and test, one epoch, no file written. */
+    @Test
+    void dryRunTrainsOneBatchAndSavesNothing() {
+        Path save = out.resolve("m.wlm");
+        Path last = Trainer.resumePathFor(save);
+        Recorder r = new Recorder();
+        TrainConfig config = small(ModelType.LSTM, 5, 20).toBuilder().dryRun(true).build();
+        TrainingResult result = new Trainer(config, corpus, save, last, r, null).train();
+        assertEquals(1, result.epochsCompleted());
+        assertEquals(1, r.epochs.size());
+        TrainingListener.EpochResult e = r.epochs.get(0);
+        assertEquals(20.0 * 10, e.tokensPerSecond() * e.seconds(), 1e-6, "one batch of bptt 20 x batch 10");
+        assertTrue(Double.isFinite(e.trainLoss()) && Double.isFinite(e.validLoss()));
+        assertTrue(Double.isFinite(result.testLoss()));
+        assertTrue(r.checkpoints.isEmpty(), "nothing saved");
+        assertFalse(Files.exists(save));
+        assertFalse(Files.exists(last));
+        assertNull(result.bestCheckpoint());
+        assertTrue(r.lines.stream().anyMatch(l -> l.startsWith("| dry run:")), r.lines.toString());
+        assertTrue(r.lines.stream().anyMatch(l -> l.startsWith("| End of training | test loss")));
     }
 
     @Test

@@ -38,7 +38,8 @@ public record RunRequest(
         Boolean tied,
         Long seed,
         @JsonAlias("log_interval") Integer logInterval,
-        @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda) {
+        @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda,
+        @JsonAlias("dry_run") Boolean dryRun) {
 
     /** The hyperparameters this request sets, by name; absent ones are {@code null}. */
     Map<String, Object> hyperparameters() {

@@ -30,16 +30,16 @@ class RunRequestTest {
     @Test
     void omittedFieldsTakeTheDefaultsAndGivenOnesAreRead() {
         RunRequest empty = new RunRequest(null, "sample", null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         assertEquals(TrainConfig.defaults(), empty.toConfig(false));
         assertEquals(Map.of(), empty.problems());
         RunRequest some = new RunRequest("x", "sample", "gru", 32, 32, 1, 5.0, null, 3, 7, null, null, null, true, 9L,
-                null, null);
+                null, null, true);
         TrainConfig c = some.toConfig(true);
         assertEquals(TrainConfig.builder().model(dev.wordlm.model.ModelType.GRU).size(32).nlayers(1).lr(5).epochs(3)
-                .batchSize(7).tied(true).seed(9).cuda(true).build(), c);
+                .batchSize(7).tied(true).seed(9).cuda(true).dryRun(true).build(), c);
         RunRequest bad = new RunRequest(null, "sample", "cnn", 0, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
         assertTrue(bad.problems().get("model").startsWith("unknown model type 'cnn'"), bad.problems().toString());
         assertEquals("must be between 1 and 8192, got 0", bad.problems().get("emsize"));
     }
