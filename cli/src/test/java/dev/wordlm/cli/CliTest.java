@@ -147,6 +147,16 @@ class CliTest {
     }
 
     @Test
+    void generateHelpShowsTheSamplingDefaults() {
+        String flat = Main.commandLine().getSubcommands().get("generate").getUsageMessage().replaceAll("\\s+", " ");
+        for (var h : dev.wordlm.generation.GenerationOptions.ALL) {
+            String shown = h.flags().get(0) + "=";
+            assertTrue(flat.contains(shown), shown + " in " + flat);
+            assertTrue(flat.contains("(default: " + h.formattedDefault() + ")"), h.name() + " in " + flat);
+        }
+    }
+
+    @Test
     void helpListsTheReferenceFlags() {
         String usage = Main.commandLine().getSubcommands().get("train").getUsageMessage();
         for (String flag : new String[] {"--data", "--model", "--emsize", "--nhid", "--nlayers", "--lr", "--clip", "--epochs",

@@ -6,28 +6,39 @@ import java.util.Optional;
  * The accepted range of a numeric {@link Hyperparameter}, and the message that names a value outside it. Either end
  * may be open (excluded) or absent; non-finite numbers are always outside.
  */
-public record Bounds(Double min, boolean minExcluded, Double max, boolean maxExcluded, String note) {
-    public static final Bounds NONE = new Bounds(null, false, null, false, null);
+public record Bounds(Double min, boolean minExcluded, Double max, boolean maxExcluded, String note, String text) {
+    public static final Bounds NONE = new Bounds(null, false, null, false, null, null);
 
     public static Bounds between(double min, double max) {
-        return new Bounds(min, false, max, false, null);
+        return new Bounds(min, false, max, false, null, null);
     }
 
     public static Bounds atLeast(double min) {
-        return new Bounds(min, false, null, false, null);
+        return new Bounds(min, false, null, false, null, null);
     }
 
     public static Bounds positive() {
-        return new Bounds(0.0, true, null, false, null);
+        return new Bounds(0.0, true, null, false, null, null);
     }
 
     /** {@code [min, max)}. */
     public static Bounds from(double min, double maxExcluded) {
-        return new Bounds(min, false, maxExcluded, true, null);
+        return new Bounds(min, false, maxExcluded, true, null, null);
     }
 
-    public Bounds withNote(String text) {
-        return new Bounds(min, minExcluded, max, maxExcluded, text);
+    /** {@code (min, max]}. */
+    public static Bounds above(double minExcluded, double max) {
+        return new Bounds(minExcluded, true, max, false, null, null);
+    }
+
+    /** Adds a remark in parentheses to the generated message. */
+    public Bounds withNote(String remark) {
+        return new Bounds(min, minExcluded, max, maxExcluded, remark, text);
+    }
+
+    /** Words of its own for the message, instead of the generated ones (the reference's wording). */
+    public Bounds withText(String words) {
+        return new Bounds(min, minExcluded, max, maxExcluded, note, words);
     }
 
     public boolean contains(double v) {
@@ -45,6 +56,9 @@ public record Bounds(Double min, boolean minExcluded, Double max, boolean maxExc
     }
 
     private String describe(boolean wholeNumbers) {
+        if (this.text != null) {
+            return this.text;
+        }
         String text;
         if (min != null && max != null && !minExcluded && !maxExcluded && wholeNumbers) {
             text = "must be between " + num(min) + " and " + num(max);

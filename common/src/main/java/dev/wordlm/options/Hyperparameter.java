@@ -82,8 +82,8 @@ public record Hyperparameter<C, B, T>(String name, ValueKind<T> kind, T defaultV
     /** What is wrong with this option's value in {@code config}, if anything. */
     public Optional<String> problem(C config) {
         T v = get(config);
-        if (v == null) {
-            return Optional.of(kind.choices().isEmpty() ? "is required" : "must be one of " + String.join(", ", kind.choices()));
+        if (v == null) { // an enumeration must name a choice; a number left empty means "none" (a seed to draw)
+            return kind.choices().isEmpty() ? Optional.empty() : Optional.of("must be one of " + String.join(", ", kind.choices()));
         }
         return bounds.problem(v, kind.isWholeNumber());
     }

@@ -3,6 +3,7 @@ package dev.wordlm.train;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.options.Bounds;
 import dev.wordlm.options.Hyperparameter;
+import dev.wordlm.options.OptionValues;
 import dev.wordlm.options.ValueKind;
 import java.util.List;
 import java.util.Map;
@@ -83,17 +84,6 @@ public final class TrainOptions {
      * that cannot be read leaves the default and adds a problem under its name.
      */
     public static TrainConfig.Builder fromValues(Map<String, ?> values, Map<String, String> problems) {
-        TrainConfig.Builder b = TrainConfig.builder();
-        for (Hyperparameter<TrainConfig, TrainConfig.Builder, ?> h : ALL) {
-            Object raw = values.get(h.name());
-            if (raw != null) {
-                try {
-                    h.setRaw(b, raw);
-                } catch (IllegalArgumentException e) {
-                    problems.putIfAbsent(h.name(), e.getMessage());
-                }
-            }
-        }
-        return b;
+        return OptionValues.fill(TrainConfig.builder(), ALL, values, problems);
     }
 }

@@ -1,11 +1,10 @@
 package dev.wordlm.trainer.run;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.wordlm.options.OptionValues;
 import dev.wordlm.train.TrainConfig;
 import dev.wordlm.train.TrainOptions;
 import jakarta.validation.constraints.Size;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,31 +40,16 @@ public record RunRequest(
         @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda,
         @JsonAlias("dry_run") Boolean dryRun) {
 
-    /** The hyperparameters this request sets, by name; absent ones are {@code null}. */
-    Map<String, Object> hyperparameters() {
-        Map<String, Object> values = new HashMap<>();
-        for (RecordComponent c : RunRequest.class.getRecordComponents()) {
-            if (TrainOptions.named(c.getName()).isPresent()) {
-                try {
-                    values.put(c.getName(), c.getAccessor().invoke(this));
-                } catch (IllegalAccessException | InvocationTargetException e) {
-                    throw new IllegalStateException("cannot read RunRequest." + c.getName(), e);
-                }
-            }
-        }
-        return values;
-    }
-
     /** What is wrong with the hyperparameters, by field, with the CLI's messages. */
     public Map<String, String> problems() {
         Map<String, String> problems = new LinkedHashMap<>();
-        TrainConfig config = TrainOptions.fromValues(hyperparameters(), problems).build();
+        TrainConfig config = TrainOptions.fromValues(OptionValues.of(this), problems).build();
         config.problems().forEach(problems::putIfAbsent);
         return problems;
     }
 
     /** The configuration with defaults filled in; a value that cannot be read takes the default (see {@link #problems}). */
     public TrainConfig toConfig(boolean useCuda) {
-        return TrainOptions.fromValues(hyperparameters(), new HashMap<>()).cuda(useCuda).build();
+        return TrainOptions.fromValues(OptionValues.of(this), new HashMap<>()).cuda(useCuda).build();
     }
 }
