@@ -63,8 +63,8 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = new Corpus(full.vocabulary(), full.train(), Arrays.copyOf(full.valid(), Math.min(full.valid().length, 2000)),
                 Arrays.copyOf(full.test(), Math.min(full.test().length, 2000)), full.fingerprint());
         int chunk = Math.max(1, batches / chunks);
-        TrainConfig config = new TrainConfig(ModelType.parse(model), emsize, nhid, nlayers, 20, 0.25, 1, 20, 35, 0.2, 4,
-                tied, 1111, cuda, chunk);
+        TrainConfig config = TrainConfig.builder().model(ModelType.parse(model)).emsize(emsize).nhid(nhid)
+                .nlayers(nlayers).epochs(1).tied(tied).cuda(cuda).logInterval(chunk).build();
         Path dir = Files.createTempDirectory("wordlm-bench");
         Double trainRate = null;
         Double trainOverall = null;

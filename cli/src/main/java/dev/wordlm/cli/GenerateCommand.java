@@ -1,6 +1,7 @@
 package dev.wordlm.cli;
 
 import dev.wordlm.engine.Engines;
+import dev.wordlm.generation.GenerationOptions;
 import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.generation.LanguageModel;
 import java.io.BufferedWriter;
@@ -10,37 +11,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code generate.py}: sample words from a trained model. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = GenerateCommand.Flags.class,
         description = "PyTorch PTB Language Model, in Java: generate text from a checkpoint.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", defaultValue = "model.wlm", description = "model checkpoint to use (default: ${DEFAULT-VALUE})")
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--checkpoint", order = 0, defaultValue = "model.wlm", description = "model checkpoint to use (default: ${DEFAULT-VALUE})")
     Path checkpoint;
-    @Option(names = "--outf", defaultValue = "generated.txt", description = "output file for generated text, '-' for "
+    @Option(names = "--outf", order = 1, defaultValue = "generated.txt", description = "output file for generated text, '-' for "
             + "standard output (default: ${DEFAULT-VALUE})")
     String outf;
-    @Option(names = "--words", defaultValue = "1000", description = "number of words to generate (default: ${DEFAULT-VALUE})")
-    int words;
-    @Option(names = "--seed", defaultValue = "1111", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
-    @Option(names = "--cuda", description = "use CUDA")
+    @Option(names = "--cuda", order = 100, description = "use CUDA")
     boolean cuda;
-    @Option(names = "--temperature", defaultValue = "1.0", description = "temperature - higher will increase diversity "
-            + "(default: ${DEFAULT-VALUE})")
-    double temperature;
-    @Option(names = "--log-interval", defaultValue = "100", description = "reporting interval (default: ${DEFAULT-VALUE})")
+    @Option(names = "--log-interval", order = 101, defaultValue = "100", description = "reporting interval (default: ${DEFAULT-VALUE})")
     int logInterval;
-    @Option(names = "--prompt", description = "words to condition on before generating")
+    @Option(names = "--prompt", order = 102, description = "words to condition on before generating")
     String prompt;
-    @Option(names = "--top-k", defaultValue = "0", description = "sample among the k most likely words (0 = all)")
-    int topK;
-    @Option(names = "--top-p", defaultValue = "1.0", description = "sample among the most likely words whose "
-            + "probabilities sum to p (1 = all)")
-    double topP;
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = one per core)")
+    @Option(names = "--threads", order = 103, defaultValue = "0", description = "CPU threads (0 = one per core)")
     int threads;
 
     /** One stream: the decoder's product split over --threads Java threads (default: cores); the engine keeps one. */
@@ -50,8 +45,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GenerationRequest request = new GenerationRequest(words, temperature, seed, prompt, topK, topP)
-                .validated(Integer.MAX_VALUE, Integer.MAX_VALUE);
+        GenerationRequest request = HyperparameterFlags.read(spec, GenerationOptions.ALL, GenerationOptions.builder())
+                .prompt(prompt).build().validated(Integer.MAX_VALUE, Integer.MAX_VALUE);
         Engines.threads(1);
         boolean toStdout = "-".equals(outf);
         try (LanguageModel lm = LanguageModel.load(checkpoint, Engines.device(cuda), decoderThreads());
@@ -66,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
                 if (toStdout) {
                     out.flush();
                 } else if (i % logInterval == 0) {
-                    System.out.printf("| Generated %d/%d words%n", i, this.words);
+                    System.out.printf("| Generated %d/%d words%n", i, request.words());
                 }
             }
             if (i % 20 != 0) {
@@ -74,5 +69,14 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The sampling flags, from {@link GenerationOptions}: after {@code --outf} in the help. */
+    static final class Flags implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            HyperparameterFlags.addTo(spec, GenerationOptions.ALL, 2);
+            return spec;
+        }
     }
 }

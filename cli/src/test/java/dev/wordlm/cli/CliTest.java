@@ -95,9 +95,17 @@ class CliTest {
         assertEquals(1, temp.exit());
         assertTrue(temp.err().startsWith("error: temperature: has to be greater or equal 1e-3"), temp.err());
 
-        Run type = run("train", "--model", "TRANSFORMER", "--data", dir.resolve("data").toString());
-        assertEquals(1, type.exit());
-        assertTrue(type.err().contains("unknown model type 'TRANSFORMER'"), type.err());
+        Run type = run("train", "--model", "CNN", "--data", dir.resolve("data").toString());
+        assertEquals(2, type.exit(), "a usage error, as a flag's value that is not a number");
+        assertTrue(type.err().contains("Invalid value for option '--model': unknown model type 'CNN'"), type.err());
+
+        Run number = run("train", "--emsize", "wide", "--data", dir.resolve("data").toString());
+        assertEquals(2, number.exit());
+        assertTrue(number.err().contains("Invalid value for option '--emsize': must be an integer, got 'wide'"), number.err());
+
+        Run range = run("train", "--batch_size", "0", "--data", dir.resolve("data").toString());
+        assertEquals(1, range.exit());
+        assertTrue(range.err().contains("batchSize: must be between 1 and 4096, got 0"), range.err());
 
         Run tied = run("train", "--tied", "--emsize", "10", "--nhid", "20", "--data", dir.resolve("data").toString());
         assertEquals(1, tied.exit());
@@ -119,6 +127,18 @@ class CliTest {
     }
 
     @Test
+    void dryRunChecksDataAndModelAndSavesNothing() {
+        Path save = dir.resolve("dry.wlm");
+        Run r = run("train", "--dry-run", "--data", dir.resolve("data").toString(), "--emsize", "8", "--nhid", "8",
+                "--save", save.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| dry run: one batch of training"), r.out());
+        assertTrue(r.out().contains("| end of epoch   1 |") && !r.out().contains("| end of epoch   2 |"), r.out());
+        assertTrue(r.out().contains("| End of training | test loss"), r.out());
+        assertFalse(Files.exists(save));
+    }
+
+    @Test
     void cudaWithoutAGpuSaysSo() {
         org.junit.jupiter.api.Assumptions.assumeFalse(dev.wordlm.engine.Engines.gpuAvailable(), "this machine has a GPU");
         Run r = run("generate", "--checkpoint", model.toString(), "--cuda");
@@ -127,11 +147,29 @@ class CliTest {
     }
 
     @Test
+    void generateHelpShowsTheSamplingDefaults() {
+        String flat = Main.commandLine().getSubcommands().get("generate").getUsageMessage().replaceAll("\\s+", " ");
+        for (var h : dev.wordlm.generation.GenerationOptions.ALL) {
+            String shown = h.flags().get(0) + "=";
+            assertTrue(flat.contains(shown), shown + " in " + flat);
+            assertTrue(flat.contains("(default: " + h.formattedDefault() + ")"), h.name() + " in " + flat);
+        }
+    }
+
+    @Test
     void helpListsTheReferenceFlags() {
         String usage = Main.commandLine().getSubcommands().get("train").getUsageMessage();
         for (String flag : new String[] {"--data", "--model", "--emsize", "--nhid", "--nlayers", "--lr", "--clip", "--epochs",
             "--batch-size", "--bptt", "--dropout", "--decay", "--tied", "--seed", "--cuda", "--log-interval", "--save"}) {
             assertTrue(usage.contains(flag), flag + " in " + usage);
+        }
+        String flat = usage.replaceAll("\\s+", " ");
+        for (var h : dev.wordlm.train.TrainOptions.ALL) {
+            assertTrue(flat.contains(h.flags().get(0)), h.name());
+            if (!h.kind().isFlag()) {
+                String shown = "(default: " + h.formattedDefault() + ")";
+                assertTrue(flat.contains(shown), shown + " for " + h.name() + " in " + flat);
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
 import dev.wordlm.train.TrainConfig;
+import dev.wordlm.train.TrainOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -333,34 +334,22 @@ public final class Checkpoint {
 
     private static JsonObject trainingJson(TrainConfig t) {
         JsonObject o = new JsonObject();
-        o.addProperty("model", t.model().name());
-        o.addProperty("emsize", t.emsize());
-        o.addProperty("nhid", t.nhid());
-        o.addProperty("nlayers", t.nlayers());
-        o.addProperty("lr", t.lr());
-        o.addProperty("clip", t.clip());
-        o.addProperty("epochs", t.epochs());
-        o.addProperty("batchSize", t.batchSize());
-        o.addProperty("bptt", t.bptt());
-        o.addProperty("dropout", t.dropout());
-        o.addProperty("decay", t.decay());
-        o.addProperty("tied", t.tied());
-        o.addProperty("seed", t.seed());
-        o.addProperty("cuda", t.cuda());
-        o.addProperty("logInterval", t.logInterval());
+        TrainOptions.ALL.forEach(h -> o.add(h.name(), h.toJson(t)));
         return o;
     }
 
+    /** Options a file does not name (one written before they existed) take their defaults. */
     private static TrainConfig trainingFromJson(JsonObject o) {
         if (o == null) {
             throw new CheckpointException("the header has no training section");
         }
-        return new TrainConfig(ModelType.parse(o.get("model").getAsString()), o.get("emsize").getAsInt(),
-                o.get("nhid").getAsInt(), o.get("nlayers").getAsInt(), o.get("lr").getAsDouble(),
-                o.get("clip").getAsDouble(), o.get("epochs").getAsInt(), o.get("batchSize").getAsInt(),
-                o.get("bptt").getAsInt(), o.get("dropout").getAsDouble(), o.get("decay").getAsDouble(),
-                o.get("tied").getAsBoolean(), o.get("seed").getAsLong(), o.get("cuda").getAsBoolean(),
-                o.get("logInterval").getAsInt());
+        TrainConfig.Builder b = TrainConfig.builder();
+        for (var h : TrainOptions.ALL) {
+            if (o.has(h.name()) && !o.get(h.name()).isJsonNull()) {
+                h.setFromJson(b, o.get(h.name()));
+            }
+        }
+        return b.build();
     }
 
     private static void write(OutputStream out, MessageDigest sha, byte[] b) throws IOException {

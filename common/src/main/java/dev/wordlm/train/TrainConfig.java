@@ -2,12 +2,14 @@ package dev.wordlm.train;
 
 import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
+import dev.wordlm.options.Hyperparameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Hyperparameters of a training run: the flags of the reference's {@code main.py}, with its defaults.
- * The CLI's {@code train} flags and the trainer service's JSON body both map onto this record.
+ * Hyperparameters of a training run: the flags of the reference's {@code main.py}. Names, defaults, ranges and help
+ * are in {@link TrainOptions}; build one with {@link #builder()}.
  *
  * @param model       recurrent cell (RNN_TANH, RNN_RELU, LSTM, GRU)
  * @param emsize      size of word embeddings
@@ -24,6 +26,7 @@ import java.util.Map;
  * @param seed        random seed
  * @param cuda        train on a CUDA GPU
  * @param logInterval report interval in batches
+ * @param dryRun      one batch of training and of each evaluation, one epoch, nothing saved: checks data and model
  */
 public record TrainConfig(
         ModelType model,
@@ -40,55 +43,41 @@ public record TrainConfig(
         boolean tied,
         long seed,
         boolean cuda,
-        int logInterval) {
+        int logInterval,
+        boolean dryRun) {
 
     public static final int EVAL_BATCH_SIZE = 10;
 
+    /** The reference's defaults ({@link TrainOptions}). */
     public static TrainConfig defaults() {
-        return new TrainConfig(ModelType.LSTM, 200, 200, 2, 20.0, 0.25, 40, 20, 35, 0.2, 4.0, false, 1111L, false, 200);
+        return builder().build();
+    }
+
+    /** A builder holding the defaults: set what differs, by name. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        for (Hyperparameter<TrainConfig, Builder, ?> h : TrainOptions.ALL) {
+            copy(h, b);
+        }
+        return b;
+    }
+
+    private <T> void copy(Hyperparameter<TrainConfig, Builder, T> h, Builder b) {
+        h.set(b, h.get(this));
     }
 
     /** Problems with these values, by field name; empty when the configuration is usable. */
     public Map<String, String> problems() {
         Map<String, String> p = new LinkedHashMap<>();
-        if (model == null) {
-            p.put("model", "must be one of " + ModelType.names());
-        }
-        if (emsize < 1 || emsize > 8192) {
-            p.put("emsize", "must be between 1 and 8192, got " + emsize);
-        }
-        if (nhid < 1 || nhid > 8192) {
-            p.put("nhid", "must be between 1 and 8192, got " + nhid);
-        }
-        if (nlayers < 1 || nlayers > 16) {
-            p.put("nlayers", "must be between 1 and 16, got " + nlayers);
-        }
-        if (!(lr > 0 && Double.isFinite(lr))) {
-            p.put("lr", "must be a positive number, got " + lr);
-        }
-        if (!(clip > 0 && Double.isFinite(clip))) {
-            p.put("clip", "must be a positive number, got " + clip);
-        }
-        if (epochs < 1 || epochs > 10_000) {
-            p.put("epochs", "must be between 1 and 10000, got " + epochs);
-        }
-        if (batchSize < 1 || batchSize > 4096) {
-            p.put("batchSize", "must be between 1 and 4096, got " + batchSize);
-        }
-        if (bptt < 1 || bptt > 4096) {
-            p.put("bptt", "must be between 1 and 4096, got " + bptt);
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            p.put("dropout", "must be in [0, 1), got " + dropout);
-        }
-        if (!(decay >= 1 && Double.isFinite(decay))) {
-            p.put("decay", "must be a number >= 1 (1 = never anneal), got " + decay);
+        for (Hyperparameter<TrainConfig, Builder, ?> h : TrainOptions.ALL) {
+            h.problem(this).ifPresent(message -> p.put(h.name(), message));
         }
         if (tied && emsize != nhid) {
             p.put("tied", "when using the tied flag, nhid must be equal to emsize (emsize=" + emsize + ", nhid=" + nhid + ")");
-        }
-        if (logInterval < 1) {
-            p.put("logInterval", "must be at least 1, got " + logInterval);
         }
         return p;
     }
@@ -113,12 +102,125 @@ public record TrainConfig(
      * limit, device and log interval may differ.
      */
     public boolean resumableAs(TrainConfig other) {
-        return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, other.epochs, batchSize, bptt, dropout, decay, tied,
-                seed, other.cuda, other.logInterval).equals(other);
+        return TrainOptions.ALL.stream().filter(Hyperparameter::sameOnResume)
+                .allMatch(h -> Objects.equals(h.get(this), h.get(other)));
     }
 
     public TrainConfig withEpochs(int newEpochs) {
-        return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, newEpochs, batchSize, bptt, dropout, decay, tied, seed,
-                cuda, logInterval);
+        return toBuilder().epochs(newEpochs).build();
+    }
+
+    /** Named construction of a {@link TrainConfig}; starts from the defaults of {@link TrainOptions}. */
+    public static final class Builder {
+        private ModelType model;
+        private int emsize;
+        private int nhid;
+        private int nlayers;
+        private double lr;
+        private double clip;
+        private int epochs;
+        private int batchSize;
+        private int bptt;
+        private double dropout;
+        private double decay;
+        private boolean tied;
+        private long seed;
+        private boolean cuda;
+        private int logInterval;
+        private boolean dryRun;
+
+        private Builder() {
+            TrainOptions.ALL.forEach(h -> h.setDefault(this));
+        }
+
+        public Builder model(ModelType v) {
+            model = v;
+            return this;
+        }
+
+        public Builder emsize(int v) {
+            emsize = v;
+            return this;
+        }
+
+        public Builder nhid(int v) {
+            nhid = v;
+            return this;
+        }
+
+        /** {@code emsize} and {@code nhid} at once, the usual case for a small model. */
+        public Builder size(int v) {
+            return emsize(v).nhid(v);
+        }
+
+        public Builder nlayers(int v) {
+            nlayers = v;
+            return this;
+        }
+
+        public Builder lr(double v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder clip(double v) {
+            clip = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder bptt(int v) {
+            bptt = v;
+            return this;
+        }
+
+        public Builder dropout(double v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder decay(double v) {
+            decay = v;
+            return this;
+        }
+
+        public Builder tied(boolean v) {
+            tied = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder cuda(boolean v) {
+            cuda = v;
+            return this;
+        }
+
+        public Builder logInterval(int v) {
+            logInterval = v;
+            return this;
+        }
+
+        public Builder dryRun(boolean v) {
+            dryRun = v;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, epochs, batchSize, bptt, dropout, decay, tied,
+                    seed, cuda, logInterval, dryRun);
+        }
     }
 }

@@ -91,8 +91,13 @@ public final class Trainer {
             }
             model.requireGradients();
             int epochsCompleted = firstEpoch - 1;
+            int lastEpoch = config.epochs();
+            if (config.dryRun()) {
+                log("| dry run: one batch of training, one of validation and one of test; nothing is saved");
+                lastEpoch = firstEpoch;
+            }
 
-            for (int epoch = firstEpoch; epoch <= config.epochs() && !cancel.isCancelled(); epoch++) {
+            for (int epoch = firstEpoch; epoch <= lastEpoch && !cancel.isCancelled(); epoch++) {
                 // Each epoch's dropout draws from its own seed, so a resumed run repeats the uninterrupted one exactly.
                 engine.setRandomSeed((int) (config.seed() + epoch));
                 long epochStart = System.nanoTime();
@@ -110,20 +115,23 @@ public final class Trainer {
                 double nextLr = lr;
                 if (improved) {
                     bestValLoss = valLoss;
-                    Checkpoint.Info info = Checkpoint.save(save, model, config, corpus.vocabulary(), epoch, lr, valLoss,
-                            bestValLoss, corpus.fingerprint());
-                    listener.onCheckpoint(new TrainingListener.CheckpointSaved(save, epoch, valLoss, info.sha256(),
-                            info.sizeBytes(), true));
+                    if (!config.dryRun()) {
+                        Checkpoint.Info info = Checkpoint.save(save, model, config, corpus.vocabulary(), epoch, lr,
+                                valLoss, bestValLoss, corpus.fingerprint());
+                        listener.onCheckpoint(new TrainingListener.CheckpointSaved(save, epoch, valLoss, info.sha256(),
+                                info.sizeBytes(), true));
+                    }
                 } else {
                     nextLr = lr / config.decay();
                 }
-                if (resumeState != null) {
+                if (resumeState != null && !config.dryRun()) {
                     Checkpoint.Info info = Checkpoint.save(resumeState, model, config, corpus.vocabulary(), epoch, nextLr,
                             valLoss, bestValLoss, corpus.fingerprint());
                     listener.onCheckpoint(new TrainingListener.CheckpointSaved(resumeState, epoch, valLoss,
                             info.sha256(), info.sizeBytes(), false));
                 }
-                double tokens = (double) trainData.batchCount(config.bptt()) * config.bptt() * config.batchSize();
+                double tokens = (double) (config.dryRun() ? 1 : trainData.batchCount(config.bptt())) * config.bptt()
+                        * config.batchSize();
                 listener.onEpoch(new TrainingListener.EpochResult(epoch, trainLoss, valLoss, lr, nextLr, seconds,
                         tokens / seconds, improved));
                 lr = nextLr;
@@ -135,7 +143,7 @@ public final class Trainer {
             }
 
             // Test the best model, as the reference reloads it; with no completed epoch, the current one.
-            boolean haveBest = Files.exists(save) && epochsCompleted > 0;
+            boolean haveBest = !config.dryRun() && Files.exists(save) && epochsCompleted > 0;
             RnnLanguageModel best = haveBest ? Checkpoint.load(save).toModel(root, device) : model;
             double testLoss = evaluate(root, best, testData);
             log(DOUBLE_RULE);
@@ -205,7 +213,7 @@ public final class Trainer {
                     intervalLoss = 0;
                     intervalStart = System.nanoTime();
                 }
-                if (cancel.isCancelled()) {
+                if (cancel.isCancelled() || config.dryRun()) {
                     break;
                 }
             }
@@ -246,6 +254,7 @@ public final class Trainer {
     private double evaluate(NDManager root, RnnLanguageModel model, Batches data) {
         Autograd.record(false);
         double total = 0;
+        int tokensPerColumn = 0;
         NDManager carry = root.newSubManager();
         NDList hidden = model.initialState(carry, data.batchSize());
         try {
@@ -257,16 +266,20 @@ public final class Trainer {
                     NDArray targets = step.create(data.targets(i, len));
                     NDList out = model.forward(input, hidden, false);
                     total += len * (double) RnnLanguageModel.crossEntropy(out.head(), targets).getFloat();
+                    tokensPerColumn += len;
                     hidden = detach(out, nextCarry);
                 } finally {
                     carry.close();
                     carry = nextCarry;
                 }
+                if (config.dryRun()) {
+                    break;
+                }
             }
         } finally {
             carry.close();
         }
-        return total / (data.rows() - 1);
+        return total / tokensPerColumn;
     }
 
     /** The new hidden state (all but the logits), cut from its graph and moved to a manager that outlives the batch. */

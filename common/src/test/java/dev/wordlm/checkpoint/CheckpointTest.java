@@ -55,7 +55,7 @@ class CheckpointTest {
         for (boolean tied : new boolean[] {false, true}) {
             try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                 ModelConfig c = new ModelConfig(ModelType.LSTM, 30, 8, 8, 2, 0.2f, tied);
-                TrainConfig t = new TrainConfig(ModelType.LSTM, 8, 8, 2, 20, 0.25, 6, 20, 35, 0.2, 4, tied, 77, false, 200);
+                TrainConfig t = TrainConfig.builder().size(8).epochs(6).tied(tied).seed(77).build();
                 RnnLanguageModel model = RnnLanguageModel.initialize(c, m, Device.cpu());
                 Path file = saveModel(model, t);
                 Checkpoint loaded = Checkpoint.load(file);
@@ -80,12 +80,41 @@ class CheckpointTest {
         }
     }
 
+    @Test
+    void everyTrainingOptionSurvivesTheHeader() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TrainConfig t = dev.wordlm.train.TrainOptionsTest.allChanged();
+            RnnLanguageModel model = RnnLanguageModel.initialize(t.modelConfig(12), m, Device.cpu());
+            assertEquals(t, Checkpoint.load(saveModel(model, t)).info().training());
+        }
+    }
+
+    /** A file written before the newer options existed: they take their defaults, the rest is as saved. */
+    @Test
+    void checkpointsFromBeforeNewOptionsKeepLoading() throws Exception {
+        Path file = dir.resolve("old.wlm");
+        try (var in = CheckpointTest.class.getResourceAsStream("/checkpoints/gru-format1-before-options.wlm")) {
+            Files.copy(in, file);
+        }
+        Checkpoint loaded = Checkpoint.load(file);
+        TrainConfig expected = TrainConfig.builder().model(ModelType.GRU).size(4).nlayers(1).lr(7.5).epochs(3)
+                .dropout(0).seed(42).logInterval(50).build();
+        assertEquals(expected, loaded.info().training());
+        assertEquals(2, loaded.info().epoch());
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            for (float f : logits(loaded.toModel(m, Device.cpu()), m)) {
+                assertTrue(Float.isFinite(f));
+            }
+        }
+    }
+
     private Path validFile() {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             ModelConfig c = new ModelConfig(ModelType.GRU, 12, 4, 4, 1, 0f, false);
             return saveModel(RnnLanguageModel.initialize(c, m, Device.cpu()),
-                    new TrainConfig(ModelType.GRU, 4, 4, 1, 20, 0.25, 1, 20, 35, 0, 4, false, 1, false, 200));
+                    TrainConfig.builder().model(ModelType.GRU).size(4).nlayers(1).epochs(1).dropout(0).seed(1).build());
         }
     }
 

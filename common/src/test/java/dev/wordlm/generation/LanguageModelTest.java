@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.wordlm.corpus.Corpus;
 import dev.wordlm.corpus.SampleCorpus;
-import dev.wordlm.model.ModelType;
 import dev.wordlm.train.TrainConfig;
 import dev.wordlm.train.Trainer;
 import dev.wordlm.train.TrainingResult;
@@ -32,7 +31,7 @@ class LanguageModelTest {
     static void train() {
         corpus = Corpus.load(new SampleCorpus(15, 3, 20_000, 2_000, 2_000, 4).writeTo(dir.resolve("data")));
         checkpoint = dir.resolve("m.wlm");
-        trained = new Trainer(new TrainConfig(ModelType.LSTM, 24, 24, 2, 20, 0.25, 4, 20, 35, 0, 4, false, 1, false, 1000),
+        trained = new Trainer(TrainConfig.builder().size(24).epochs(4).dropout(0).seed(1).logInterval(1000).build(),
                 corpus, checkpoint, null, null, null).train();
     }
 

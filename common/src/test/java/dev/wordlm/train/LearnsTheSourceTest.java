@@ -55,7 +55,8 @@ class LearnsTheSourceTest {
     @MethodSource("runs")
     void reachesTheOptimalPerplexity(ModelType type, int epochs, long seed) {
         double optimum = source.optimalPerplexity();
-        TrainConfig config = new TrainConfig(type, 32, 32, 1, 0.5, 0.25, epochs, 5, 35, 0.0, 4.0, false, seed, false, 1000);
+        TrainConfig config = TrainConfig.builder().model(type).size(32).nlayers(1).lr(0.5).epochs(epochs).batchSize(5)
+                .dropout(0).seed(seed).logInterval(1000).build();
         TrainingResult result = new Trainer(config, corpus, dir.resolve(type + "-" + seed + ".wlm"), null, null, null).train();
         double ppl = result.testPerplexity();
         System.out.printf("%s seed %d: test ppl %.4f, optimum exp(H) %.4f, ratio %.4f%n", type, seed, ppl, optimum,

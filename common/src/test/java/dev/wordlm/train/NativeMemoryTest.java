@@ -40,8 +40,9 @@ class NativeMemoryTest {
         };
         for (ModelType type : ModelType.values()) {
             live.clear();
-            TrainConfig config = new TrainConfig(type, 16, 16, 2, type == ModelType.LSTM || type == ModelType.GRU ? 20 : 1,
-                    0.25, 3, 10, 20, 0.2, 4, false, 1, false, 10);
+            TrainConfig config = TrainConfig.builder().model(type).size(16)
+                    .lr(type == ModelType.LSTM || type == ModelType.GRU ? 20 : 1).epochs(3).batchSize(10).bptt(20)
+                    .seed(1).logInterval(10).build();
             new Trainer(config, corpus, dir.resolve(type + ".wlm"), Trainer.resumePathFor(dir.resolve(type + ".wlm")),
                     counter, null).train();
             assertTrue(live.size() >= 3 * 9, "logged " + live.size());

@@ -3,6 +3,7 @@ package dev.wordlm.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,8 @@ class TrainerTest {
     }
 
     static TrainConfig small(ModelType type, int epochs, double lr) {
-        return new TrainConfig(type, 16, 16, 2, lr, 0.25, epochs, 10, 20, 0.1, 4.0, false, 1234, false, 10);
+        return TrainConfig.builder().model(type).size(16).lr(lr).epochs(epochs).batchSize(10).bptt(20).dropout(0.1)
+                .seed(1234).logInterval(10).build();
     }
 
     /** Records what the trainer reports. */
@@ -104,7 +106,8 @@ class TrainerTest {
     void learningRateIsDividedByDecayWhenValidationDoesNotImprove() {
         Recorder r = new Recorder();
         // lr 200 overshoots, so validation stops improving and the lr is annealed by 4
-        new Trainer(new TrainConfig(ModelType.LSTM, 16, 16, 1, 200, 5, 6, 10, 20, 0, 4.0, false, 3, false, 100),
+        new Trainer(TrainConfig.builder().size(16).nlayers(1).lr(200).clip(5).epochs(6).batchSize(10).bptt(20)
+                        .dropout(0).seed(3).logInterval(100).build(),
                 corpus, out.resolve("m.wlm"), null, r, null).train();
         boolean annealed = false;
         for (TrainingListener.EpochResult e : r.epochs) {
@@ -136,9 +139,32 @@ class TrainerTest {
         assertNotNull(result.bestCheckpoint());
     }
 
+    /** {@code --dry-run}: one batch each of training, validation and test, one epoch, no file written. */
+    @Test
+    void dryRunTrainsOneBatchAndSavesNothing() {
+        Path save = out.resolve("m.wlm");
+        Path last = Trainer.resumePathFor(save);
+        Recorder r = new Recorder();
+        TrainConfig config = small(ModelType.LSTM, 5, 20).toBuilder().dryRun(true).build();
+        TrainingResult result = new Trainer(config, corpus, save, last, r, null).train();
+        assertEquals(1, result.epochsCompleted());
+        assertEquals(1, r.epochs.size());
+        TrainingListener.EpochResult e = r.epochs.get(0);
+        assertEquals(20.0 * 10, e.tokensPerSecond() * e.seconds(), 1e-6, "one batch of bptt 20 x batch 10");
+        assertTrue(Double.isFinite(e.trainLoss()) && Double.isFinite(e.validLoss()));
+        assertTrue(Double.isFinite(result.testLoss()));
+        assertTrue(r.checkpoints.isEmpty(), "nothing saved");
+        assertFalse(Files.exists(save));
+        assertFalse(Files.exists(last));
+        assertNull(result.bestCheckpoint());
+        assertTrue(r.lines.stream().anyMatch(l -> l.startsWith("| dry run:")), r.lines.toString());
+        assertTrue(r.lines.stream().anyMatch(l -> l.startsWith("| End of training | test loss")));
+    }
+
     @Test
     void nonFiniteLossStopsWithAClearMessage() {
-        TrainConfig relu = new TrainConfig(ModelType.RNN_RELU, 16, 16, 2, 1e6, 1e6, 1, 10, 20, 0, 4, false, 1, false, 10);
+        TrainConfig relu = TrainConfig.builder().model(ModelType.RNN_RELU).size(16).lr(1e6).clip(1e6).epochs(1)
+                .batchSize(10).bptt(20).dropout(0).seed(1).logInterval(10).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> new Trainer(relu, corpus, out.resolve("m.wlm"), null, null, null).train());
         assertTrue(e.getMessage().startsWith("training diverged: the loss is"), e.getMessage());
@@ -179,7 +205,8 @@ class TrainerTest {
 
     @Test
     void invalidConfigurationNamesEveryField() {
-        TrainConfig bad = new TrainConfig(ModelType.LSTM, 10, 20, 0, -1, 0, 1, 0, 35, 1.5, 0.5, true, 1, false, 0);
+        TrainConfig bad = TrainConfig.builder().emsize(10).nhid(20).nlayers(0).lr(-1).clip(0).epochs(1).batchSize(0)
+                .dropout(1.5).decay(0.5).tied(true).seed(1).logInterval(0).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::validated);
         for (String field : List.of("nlayers", "lr", "clip", "batchSize", "dropout", "decay", "tied", "logInterval")) {
             assertTrue(e.getMessage().contains(field + ":"), field + " in " + e.getMessage());

@@ -3,7 +3,6 @@ package dev.wordlm.trainer;
 import dev.wordlm.events.RunStatus;
 import dev.wordlm.events.Topics;
 import dev.wordlm.events.TrainingRequested;
-import dev.wordlm.model.ModelType;
 import dev.wordlm.train.TrainConfig;
 import dev.wordlm.train.Trainer;
 import dev.wordlm.trainer.checkpoint.CheckpointFiles;
@@ -53,8 +52,8 @@ class ResumeTest {
         TestTokens.asAdmin();
     }
 
-    private static final TrainConfig TWO_EPOCHS = new TrainConfig(ModelType.LSTM, 16, 16, 1, 20, 0.25, 2, 20, 20, 0,
-            4, false, 1111L, false, 20);
+    private static final TrainConfig TWO_EPOCHS = TrainConfig.builder().size(16).nlayers(1).epochs(2).bptt(20).dropout(0)
+            .logInterval(20).build();
 
     BrokerControl broker;
 

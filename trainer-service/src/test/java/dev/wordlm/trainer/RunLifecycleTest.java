@@ -183,6 +183,21 @@ class RunLifecycleTest {
                 .body("items.id", not(hasItem(id.toString())));
     }
 
+    /** {@code dryRun}: the run completes after one batch of each, with perplexities and no checkpoint to announce. */
+    @Test
+    void aDryRunCompletesWithoutACheckpoint() {
+        Map<String, Object> body = Api.tinyRun(50);
+        body.put("dry_run", true);
+        UUID id = Api.submit(body);
+        JsonPath run = Api.awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
+        assertTrue(run.getBoolean("config.dryRun"));
+        assertEquals(1, run.getInt("progress.epochsCompleted"));
+        assertTrue(run.getDouble("testPerplexity") > 1, "test perplexity " + run.getDouble("testPerplexity"));
+        List<Object> checkpoints = given().queryParam("runId", id.toString()).when().get("/api/checkpoints")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        assertTrue(checkpoints.isEmpty(), checkpoints.toString());
+    }
+
     @Test
     void healthAndMetricsAreExposed() {
         given().when().get("/q/health/ready").then().statusCode(200)

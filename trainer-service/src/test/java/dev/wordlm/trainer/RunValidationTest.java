@@ -158,4 +158,30 @@ class RunValidationTest {
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/runs"));
         given().when().get("/q/swagger-ui/").then().statusCode(200);
     }
+
+    /** The request schema's defaults, ranges and choices are the CLI's, from the one list of options. */
+    @Test
+    void runRequestSchemaComesFromTheOptions() {
+        io.restassured.path.json.JsonPath doc = given().queryParam("format", "json").when().get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Object>> props = doc.getMap("components.schemas.RunRequest.properties");
+        for (var h : dev.wordlm.train.TrainOptions.ALL) {
+            Map<String, Object> p = props.get(h.name());
+            org.junit.jupiter.api.Assertions.assertNotNull(p, h.name() + " in " + props.keySet());
+            Object shown = p.get("default");
+            if (shown instanceof Number n) {
+                double expected = Double.parseDouble(h.formattedDefault());
+                // JsonPath reads numbers as float
+                assertEquals(expected, n.doubleValue(), 1e-6 * Math.max(1, Math.abs(expected)), h.name());
+            } else {
+                assertEquals(h.formattedDefault(), String.valueOf(shown), h.name());
+            }
+            org.junit.jupiter.api.Assertions.assertNotNull(p.get("description"), h.name());
+        }
+        assertEquals(1, ((Number) props.get("emsize").get("minimum")).intValue());
+        assertEquals(8192, ((Number) props.get("emsize").get("maximum")).intValue());
+        assertEquals(0, ((Number) props.get("lr").get("exclusiveMinimum")).intValue());
+        assertEquals(1, ((Number) props.get("dropout").get("exclusiveMaximum")).intValue());
+        assertEquals(java.util.List.of("RNN_TANH", "RNN_RELU", "LSTM", "GRU"), props.get("model").get("enum"));
+    }
 }

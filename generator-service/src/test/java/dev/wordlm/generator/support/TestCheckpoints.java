@@ -8,7 +8,6 @@ import dev.wordlm.corpus.SampleCorpus;
 import dev.wordlm.corpus.Vocabulary;
 import dev.wordlm.engine.Engines;
 import dev.wordlm.model.ModelConfig;
-import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
 import dev.wordlm.train.TrainConfig;
 import dev.wordlm.train.Trainer;
@@ -34,8 +33,8 @@ public final class TestCheckpoints {
     /** A tiny LSTM trained for one epoch on the sample corpus (a few seconds). */
     public static byte[] trained(Path dir, long seed) {
         Corpus corpus = sampleCorpus(dir);
-        TrainConfig config = new TrainConfig(ModelType.LSTM, 16, 16, 1, 20.0, 0.25, 1, 20, 35, 0.0, 4.0, false, seed,
-                false, 1000);
+        TrainConfig config = TrainConfig.builder().size(16).nlayers(1).epochs(1).dropout(0).seed(seed)
+                .logInterval(1000).build();
         Path save = dir.resolve("trained-" + seed + Checkpoint.FILE_EXTENSION);
         new Trainer(config, corpus, save, null, null, null).train();
         return read(save);
@@ -59,8 +58,8 @@ public final class TestCheckpoints {
 
     private static byte[] untrained(Path dir, Vocabulary vocabulary, int emsize, int nhid, int nlayers, long seed) {
         Engines.pytorch().setRandomSeed((int) seed);
-        TrainConfig training = new TrainConfig(ModelType.LSTM, emsize, nhid, nlayers, 20.0, 0.25, 1, 20, 35, 0.0, 4.0,
-                false, seed, false, 200);
+        TrainConfig training = TrainConfig.builder().emsize(emsize).nhid(nhid).nlayers(nlayers).epochs(1).dropout(0)
+                .seed(seed).build();
         ModelConfig config = training.modelConfig(vocabulary.size());
         Path save = dir.resolve("untrained-" + vocabulary.size() + "-" + seed + Checkpoint.FILE_EXTENSION);
         try (NDManager root = NDManager.newBaseManager(Device.cpu());

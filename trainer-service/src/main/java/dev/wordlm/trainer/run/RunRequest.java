@@ -1,16 +1,21 @@
 package dev.wordlm.trainer.run;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
-import dev.wordlm.model.ModelType;
+import dev.wordlm.options.OptionValues;
 import dev.wordlm.train.TrainConfig;
+import dev.wordlm.train.TrainOptions;
 import jakarta.validation.constraints.Size;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * The body of {@code POST /api/runs}: the hyperparameters of {@code lm train}, same names and defaults
- * ({@link TrainConfig#defaults()}); any left out take the default. {@code batch_size}/{@code log_interval} are
- * accepted too, as the CLI's flags spell them.
+ * The body of {@code POST /api/runs}: the hyperparameters of {@code lm train}, same names, defaults and ranges
+ * ({@link TrainOptions}, which also fills in this schema's defaults, ranges and descriptions:
+ * {@link dev.wordlm.trainer.api.HyperparameterSchemas}); any left out take the default. {@code batch_size}/{@code
+ * log_interval} are accepted too, as the CLI's flags spell them. A component named as a hyperparameter is one: no
+ * field-by-field copy.
  */
 @ValidRunRequest
 @Schema(description = "A training run to queue. Omitted hyperparameters take the defaults of `lm train`.")
@@ -18,56 +23,33 @@ public record RunRequest(
         @Schema(description = "Free-form label", examples = "lstm-small") @Size(max = 200) String name,
         @Schema(description = "Dataset name: `sample` (built in), a directory under the data root, or an uploaded one",
                 required = true, examples = "sample") String dataset,
-        @Schema(description = "RNN_TANH, RNN_RELU, LSTM or GRU", defaultValue = "LSTM") String model,
-        @Schema(defaultValue = "200") Integer emsize,
-        @Schema(defaultValue = "200") Integer nhid,
-        @Schema(defaultValue = "2") Integer nlayers,
-        @Schema(defaultValue = "20") Double lr,
-        @Schema(defaultValue = "0.25") Double clip,
-        @Schema(defaultValue = "40") Integer epochs,
-        @Schema(defaultValue = "20") @JsonAlias("batch_size") Integer batchSize,
-        @Schema(defaultValue = "35") Integer bptt,
-        @Schema(defaultValue = "0.2") Double dropout,
-        @Schema(defaultValue = "4") Double decay,
-        @Schema(defaultValue = "false") Boolean tied,
-        @Schema(defaultValue = "1111") Long seed,
-        @Schema(defaultValue = "200") @JsonAlias("log_interval") Integer logInterval,
-        @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda) {
+        String model,
+        Integer emsize,
+        Integer nhid,
+        Integer nlayers,
+        Double lr,
+        Double clip,
+        Integer epochs,
+        @JsonAlias("batch_size") Integer batchSize,
+        Integer bptt,
+        Double dropout,
+        Double decay,
+        Boolean tied,
+        Long seed,
+        @JsonAlias("log_interval") Integer logInterval,
+        @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda,
+        @JsonAlias("dry_run") Boolean dryRun) {
 
-    /** The model type, if {@link #model} names one (or is left out: the default). */
-    public Optional<ModelType> modelType() {
-        if (model == null) {
-            return Optional.of(TrainConfig.defaults().model());
-        }
-        try {
-            return Optional.of(ModelType.parse(model));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    /** What is wrong with the hyperparameters, by field, with the CLI's messages. */
+    public Map<String, String> problems() {
+        Map<String, String> problems = new LinkedHashMap<>();
+        TrainConfig config = TrainOptions.fromValues(OptionValues.of(this), problems).build();
+        config.problems().forEach(problems::putIfAbsent);
+        return problems;
     }
 
-    /** The configuration with defaults filled in; an unknown model type becomes the default so the rest can be checked. */
+    /** The configuration with defaults filled in; a value that cannot be read takes the default (see {@link #problems}). */
     public TrainConfig toConfig(boolean useCuda) {
-        TrainConfig d = TrainConfig.defaults();
-        return new TrainConfig(
-                modelType().orElse(d.model()),
-                or(emsize, d.emsize()),
-                or(nhid, d.nhid()),
-                or(nlayers, d.nlayers()),
-                or(lr, d.lr()),
-                or(clip, d.clip()),
-                or(epochs, d.epochs()),
-                or(batchSize, d.batchSize()),
-                or(bptt, d.bptt()),
-                or(dropout, d.dropout()),
-                or(decay, d.decay()),
-                or(tied, d.tied()),
-                or(seed, d.seed()),
-                useCuda,
-                or(logInterval, d.logInterval()));
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
+        return TrainOptions.fromValues(OptionValues.of(this), new HashMap<>()).cuda(useCuda).build();
     }
 }

@@ -1,6 +1,5 @@
 package dev.wordlm.trainer.run;
 
-import dev.wordlm.model.ModelType;
 import dev.wordlm.trainer.dataset.DatasetCatalog;
 import dev.wordlm.trainer.training.DeviceSelector;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Checks a {@link RunRequest} with the same rules and messages as the CLI ({@code TrainConfig.problems()}), plus
+ * Checks a {@link RunRequest} with the same rules and messages as the CLI ({@link RunRequest#problems()}), plus
  * what only the service knows: which datasets exist and whether a GPU is available. Each problem becomes a violation
  * on its own field.
  */
@@ -31,10 +30,7 @@ public class RunRequestValidator implements ConstraintValidator<ValidRunRequest,
         }
         Map<String, String> problems = new LinkedHashMap<>();
         datasets.problem(request.dataset()).ifPresent(p -> problems.put("dataset", p));
-        if (request.modelType().isEmpty()) {
-            problems.put("model", "unknown model type '" + request.model() + "': expected one of " + ModelType.names());
-        }
-        request.toConfig(false).problems().forEach(problems::putIfAbsent);
+        request.problems().forEach(problems::putIfAbsent);
         devices.problem(request.cuda()).ifPresent(p -> problems.put("cuda", p));
         if (problems.isEmpty()) {
             return true;

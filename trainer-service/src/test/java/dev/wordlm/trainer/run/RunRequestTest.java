@@ -1,0 +1,46 @@
+package dev.wordlm.trainer.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wordlm.train.TrainConfig;
+import dev.wordlm.train.TrainOptions;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The request body has one field per hyperparameter, of the option's type, and reads each one by name. */
+class RunRequestTest {
+    @Test
+    void everyOptionIsAFieldOfItsType() {
+        Set<String> fields = new HashSet<>();
+        for (var c : RunRequest.class.getRecordComponents()) {
+            TrainOptions.named(c.getName()).ifPresent(h -> {
+                String expected = h.kind().choices().isEmpty() ? h.kind().type().getSimpleName() : "String";
+                assertEquals(expected, c.getType().getSimpleName(), c.getName());
+                fields.add(c.getName());
+            });
+        }
+        Set<String> options = new HashSet<>();
+        TrainOptions.ALL.forEach(h -> options.add(h.name()));
+        assertEquals(options, fields);
+    }
+
+    @Test
+    void omittedFieldsTakeTheDefaultsAndGivenOnesAreRead() {
+        RunRequest empty = new RunRequest(null, "sample", null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null);
+        assertEquals(TrainConfig.defaults(), empty.toConfig(false));
+        assertEquals(Map.of(), empty.problems());
+        RunRequest some = new RunRequest("x", "sample", "gru", 32, 32, 1, 5.0, null, 3, 7, null, null, null, true, 9L,
+                null, null, true);
+        TrainConfig c = some.toConfig(true);
+        assertEquals(TrainConfig.builder().model(dev.wordlm.model.ModelType.GRU).size(32).nlayers(1).lr(5).epochs(3)
+                .batchSize(7).tied(true).seed(9).cuda(true).dryRun(true).build(), c);
+        RunRequest bad = new RunRequest(null, "sample", "cnn", 0, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
+        assertTrue(bad.problems().get("model").startsWith("unknown model type 'cnn'"), bad.problems().toString());
+        assertEquals("must be between 1 and 8192, got 0", bad.problems().get("emsize"));
+    }
+}
