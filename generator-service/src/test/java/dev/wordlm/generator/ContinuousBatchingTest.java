@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wordlm.generator.support.FakeTrainerResource;
 import dev.wordlm.generator.support.SseClient;
+import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,6 +42,7 @@ class ContinuousBatchingTest {
     /** Other test classes swap models; these tests run on the trained checkpoint of the initial run. */
     @BeforeEach
     void servesTheInitialRun() {
+        TestTokens.asAdmin();
         given().contentType(ContentType.JSON).body(Map.of("runId", FakeTrainerResource.INITIAL_RUN.toString()))
                 .put("/api/model").then().statusCode(200).body("model.runId", equalTo(FakeTrainerResource.INITIAL_RUN.toString()));
     }
