@@ -30,15 +30,12 @@ class ComposeTest {
 
     /** The GPU override merged by compose itself, as `docker compose -f ... -f ... up` sees it. */
     static ComposeFile mergedGpu() {
-        Tools.Result r = Tools.run(List.of(Tools.require("docker-compose").toString(), "--env-file", SECRETS,
-                "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config"), Repo.ROOT);
-        assertEquals(0, r.exitCode(), "docker-compose config (with the GPU override) failed:\n" + r.output());
-        return ComposeFile.parse(r.stdout());
+        return merged("docker-compose.gpu.yml");
     }
 
-    /** A file merged with docker-compose.yml by compose itself. */
+    /** A file merged with docker-compose.yml by compose itself, with the test secrets the files require. */
     static ComposeFile merged(String override) {
-        Tools.Result r = Tools.run(List.of(Tools.require("docker-compose").toString(),
+        Tools.Result r = Tools.run(List.of(Tools.require("docker-compose").toString(), "--env-file", SECRETS,
                 "-f", "docker-compose.yml", "-f", override, "config"), Repo.ROOT);
         assertEquals(0, r.exitCode(), "docker-compose config (with " + override + ") failed:\n" + r.output());
         return ComposeFile.parse(r.stdout());
@@ -270,7 +267,7 @@ class ComposeTest {
         // scripts/compose-check runs the system with these; everything but the two images must stay the users'.
         ComposeFile ci = merged("docker-compose.ci.yml");
         ComposeFile plain = ComposeFile.parse(Tools.run(List.of(Tools.require("docker-compose").toString(),
-                "-f", "docker-compose.yml", "config"), Repo.ROOT).stdout());
+                "--env-file", SECRETS, "-f", "docker-compose.yml", "config"), Repo.ROOT).stdout());
         Map<String, String> images = Map.of("kafka", "wordlm-ci/kafka:" + Repo.pomProperty("kafka.version"),
                 "kafka-init", "wordlm-ci/kafka:" + Repo.pomProperty("kafka.version"), "postgres", "wordlm-ci/postgres:15");
         assertEquals(plain.services().keySet(), ci.services().keySet());
