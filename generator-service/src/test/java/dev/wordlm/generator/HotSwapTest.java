@@ -15,8 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import dev.wordlm.checkpoint.Checkpoint;
+import dev.wordlm.events.Topics;
 import dev.wordlm.generation.LanguageModel;
 import dev.wordlm.generator.config.GeneratorConfig;
 import dev.wordlm.generator.model.ModelHolder;
@@ -202,10 +204,13 @@ class HotSwapTest {
     }
 
     @Test
-    void malformedEventIsIgnoredAndCounted() {
+    void malformedEventIsDeadLetteredAndCounted() {
         String current = servedCheckpoint();
         double malformedBefore = malformedEvents();
-        CheckpointEventPublisher.publish("junk", "{\"this is\": \"not a checkpoint event\"");
+        double deadLettersBefore = deadLetters();
+        String key = "junk-" + UUID.randomUUID();
+        String junk = "{\"this is\": \"not a checkpoint event\"";
+        CheckpointEventPublisher.publish(key, junk);
         // Events are handled in order: once a later (rejected) checkpoint is seen, the junk was handled too.
         FakeTrainer trainer = FakeTrainer.instance();
         CheckpointRecord marker = trainer.publish(UUID.randomUUID(), 1, 1.0, flipped(TestCheckpoints.untrained(work, 23)));
@@ -214,6 +219,16 @@ class HotSwapTest {
             awaitRejected(marker.id());
             assertEquals(current, servedCheckpoint());
             assertEquals(malformedBefore + 1, malformedEvents(), "counted as a rejection with reason malformed-event");
+            assertEquals(deadLettersBefore + 1, deadLetters(), "counted as a dead letter of the checkpoints topic");
+            List<CheckpointEventPublisher.ReadRecord> dead = await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> CheckpointEventPublisher.read(Topics.CHECKPOINTS_DEAD_LETTERS, key), l -> !l.isEmpty());
+            assertEquals(1, dead.size(), "one dead letter per bad record: " + dead);
+            assertEquals(junk, dead.get(0).value(), "the record as it came");
+            assertEquals(Topics.CHECKPOINTS, dead.get(0).headers().get("dead-letter-topic"));
+            assertTrue(dead.get(0).headers().getOrDefault("dead-letter-reason", "").startsWith("not a checkpoint event"),
+                    "the reason is in the headers: " + dead.get(0).headers());
+            assertTrue(CheckpointEventPublisher.read(Topics.CHECKPOINTS_DEAD_LETTERS, marker.runId().toString()).isEmpty(),
+                    "a readable event whose checkpoint is refused is not a dead letter");
         } finally {
             trainer.withdraw(marker.id());
         }
@@ -262,6 +277,14 @@ class HotSwapTest {
         Matcher m = Pattern.compile("^wordlm_checkpoints_rejected_total\\{reason=\"malformed-event\"} (\\S+)$",
                 Pattern.MULTILINE).matcher(metrics);
         assertTrue(m.find(), "the malformed-event counter exists from start-up");
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double deadLetters() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("^wordlm_dead_letters_total\\{topic=\"checkpoints\"} (\\S+)$", Pattern.MULTILINE)
+                .matcher(metrics);
+        assertTrue(m.find(), "the dead-letter counter exists from start-up");
         return Double.parseDouble(m.group(1));
     }
 

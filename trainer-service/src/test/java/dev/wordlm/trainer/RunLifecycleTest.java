@@ -16,6 +16,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -25,7 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A whole run on the sample dataset, through the real broker and database: accepted, queued on Kafka, trained,
  * followed live over SSE, recorded (metrics, checkpoints), announced on every topic, its checkpoint downloadable
- * with the announced sha256; then a redelivered request for it does nothing.
+ * with the announced sha256; then a redelivered request for it does nothing. A request that names no run is
+ * dead-lettered.
  */
 @QuarkusTest
 @WithTestResource(LocalPostgres.class)
@@ -196,6 +201,34 @@ class RunLifecycleTest {
         List<Object> checkpoints = given().queryParam("runId", id.toString()).when().get("/api/checkpoints")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         assertTrue(checkpoints.isEmpty(), checkpoints.toString());
+    }
+
+    /** A record that names no run is set aside on the dead-letter topic, with its reason; the queue goes on. */
+    @Test
+    void aRequestThatNamesNoRunIsDeadLetteredAndTheQueueGoesOn() {
+        KafkaTopics topics = new KafkaTopics(broker);
+        String key = "not-a-run-" + UUID.randomUUID();
+        RecordMetadata poison = topics.produce(Topics.TRAINING_REQUESTS, key, "\u0000 not json {");
+        topics.awaitConsumed(poison, Duration.ofSeconds(60));
+        List<ConsumerRecord<String, String>> dead = topics.records(Topics.TRAINING_REQUESTS_DEAD_LETTERS, key);
+        assertEquals(1, dead.size(), "one dead letter: " + dead);
+        assertEquals("\u0000 not json {", dead.get(0).value(), "the record as it came");
+        assertEquals(Topics.TRAINING_REQUESTS, header(dead.get(0), "dead-letter-topic"));
+        assertEquals(String.valueOf(poison.partition()), header(dead.get(0), "dead-letter-partition"));
+        assertEquals(String.valueOf(poison.offset()), header(dead.get(0), "dead-letter-offset"));
+        assertTrue(header(dead.get(0), "dead-letter-reason").startsWith("names no run"), header(dead.get(0), "dead-letter-reason"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(matchesPattern("(?s).*wordlm_dead_letters_total\\{topic=\"training-requests\"} [1-9].*"));
+
+        Map<String, Object> body = Api.tinyRun(50);
+        body.put("dry_run", true);
+        Api.awaitStatus(Api.submit(body), "COMPLETED", Duration.ofSeconds(120));
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        assertNotNull(h, "header " + name + " of " + record);
+        return new String(h.value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * A real Kafka broker (KRaft, in this JVM, random ports) for the tests, with the {@code checkpoints} topic created
+ * A real Kafka broker (KRaft, in this JVM, random ports) for the tests, with the {@code checkpoints} topic and its dead-letter topic created
  * up front as the deployment's kafka-init does (the application never creates topics).
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
@@ -25,9 +25,10 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(Topics.CHECKPOINTS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(Topics.CHECKPOINTS, 1, (short) 1),
+                    new NewTopic(Topics.CHECKPOINTS_DEAD_LETTERS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create the checkpoints topic", e);
+            throw new IllegalStateException("cannot create the checkpoint topics", e);
         }
         return Map.of("kafka.bootstrap.servers", bootstrap);
     }

@@ -30,18 +30,23 @@ public class TrainingRequestConsumer {
 
     private final RunDispatcher dispatcher;
     private final JsonCodec json;
+    private final DeadLetters deadLetters;
 
-    public TrainingRequestConsumer(RunDispatcher dispatcher, JsonCodec json) {
+    public TrainingRequestConsumer(RunDispatcher dispatcher, JsonCodec json, DeadLetters deadLetters) {
         this.dispatcher = dispatcher;
         this.json = json;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming(Topics.TRAINING_REQUESTS)
     public CompletionStage<Void> onRequest(Message<String> message) {
         Optional<UUID> runId = runIdOf(message);
         if (runId.isEmpty()) {
-            LOG.warnf("skipping a training request that names no run: %s", abbreviate(message.getPayload()));
-            return message.ack();
+            LOG.warnf("a training request that names no run goes to %s: %s", Topics.TRAINING_REQUESTS_DEAD_LETTERS,
+                    abbreviate(message.getPayload()));
+            // Acknowledged only once the dead letter is stored: a failed send fails the channel, and nothing is lost.
+            return deadLetters.send(message, "names no run: neither a runId field nor a key that is a run id")
+                    .thenCompose(sent -> message.ack());
         }
         return dispatcher.submit(runId.get()).handle((acknowledge, error) -> {
             if (error != null) {

@@ -60,13 +60,18 @@ public final class KafkaTopics {
 
     /** The values of the records with this key, in offset order, read from the start of every partition. */
     public List<String> values(String topic, String key) {
+        return records(topic, key).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** The records with this key, in offset order, read from the start of every partition. */
+    public List<ConsumerRecord<String, String>> records(String topic, String key) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<String> out = new ArrayList<>();
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -80,7 +85,7 @@ public final class KafkaTopics {
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(r.key())) {
-                        out.add(r.value());
+                        out.add(r);
                     }
                 }
             }
