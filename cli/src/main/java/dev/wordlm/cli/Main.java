@@ -16,6 +16,7 @@ public final class Main {
     /** The configured command line: user-facing failures print one clear line, not a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --progress auto, as the help spells it
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (System.getenv("LM_DEBUG") != null) {

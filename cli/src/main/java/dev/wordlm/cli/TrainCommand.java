@@ -37,6 +37,28 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--threads", order = 102, defaultValue = "0", description = "CPU threads for PyTorch (0 = the CPUs this process may use)")
     int threads;
+    // How a run is shown and recorded, not how it trains: CLI-only, like --save (the trainer's runs have their own
+    // metrics API and event stream), so they are not hyperparameters in TrainOptions.
+    @Option(names = "--progress", order = 103, defaultValue = "auto", paramLabel = "WHEN", description = "a progress bar "
+            + "per epoch instead of the interval log lines: auto (when stdout is a terminal), always or never "
+            + "(default: ${DEFAULT-VALUE})")
+    Progress progress;
+    @Option(names = "--metrics-out", order = 104, paramLabel = "FILE", description = "write one JSON line per log "
+            + "interval, per epoch and for the test to FILE (kind, epoch, batch, trainLoss, validLoss, lr, "
+            + "tokensPerSecond, seconds)")
+    Path metricsOut;
+    @Option(names = "--log", order = 105, paramLabel = "FILE", description = "the log file: the reference's lines, the "
+            + "interval lines too, whatever the terminal shows (default: next to --save as <name>.log; none for --dry-run)")
+    Path log;
+
+    /** When {@code --progress} draws a bar. */
+    enum Progress {
+        AUTO, ALWAYS, NEVER;
+
+        boolean drawsBar(boolean terminal) {
+            return this == ALWAYS || this == AUTO && terminal;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -60,14 +82,15 @@ final class TrainCommand implements Callable<Integer> {
         if (!resume) {
             java.nio.file.Files.deleteIfExists(last);
         }
-        try {
-            TrainingListener printer = new TrainingListener() {
-                @Override
-                public void onLog(String line) {
-                    System.out.println(line);
-                }
-            };
-            TrainingResult result = new Trainer(config, corpus, save, last, printer, cancel).train();
+        Path logFile = log != null ? log : config.dryRun() ? null : Trainer.logPathFor(save);
+        try (LineFile logLines = logFile == null ? null : new LineFile(logFile, resume);
+             LineFile metricsLines = metricsOut == null ? null : new LineFile(metricsOut, resume)) {
+            TrainingListener terminal = progress.drawsBar(System.console() != null)
+                    ? new ProgressBar(System.out, System::nanoTime) : TrainingListener.logTo(System.out::println);
+            TrainingListener listener = TrainingListener.all(terminal,
+                    logLines == null ? new TrainingListener() { } : TrainingListener.logTo(logLines::line),
+                    metricsLines == null ? new TrainingListener() { } : new MetricsFile(metricsLines));
+            TrainingResult result = new Trainer(config, corpus, save, last, listener, cancel).train();
             if (result.bestCheckpoint() != null) {
                 System.out.println("best model saved to " + result.bestCheckpoint());
             }

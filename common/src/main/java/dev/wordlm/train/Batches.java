@@ -65,6 +65,14 @@ public final class Batches {
         return rows / bptt;
     }
 
+    /**
+     * Number of chunks an epoch runs, {@code ceil((rows - 1) / bptt)}: one more than {@link #batchCount} when the last
+     * chunk is short, as in the reference, whose log counts only the full ones.
+     */
+    public int chunkCount(int bptt) {
+        return (rows - 1 + bptt - 1) / bptt;
+    }
+
     /** Element at (row, column), for tests. */
     public long at(int row, int column) {
         return data[row * batchSize + column];

@@ -54,10 +54,19 @@ public final class Trainer {
 
     /** The conventional resume-state path next to a best-model path: {@code model.wlm} -> {@code model.last.wlm}. */
     public static Path resumePathFor(Path save) {
+        return sibling(save, ".last" + Checkpoint.FILE_EXTENSION);
+    }
+
+    /** The conventional log file next to a best-model path: {@code model.wlm} -> {@code model.log}. */
+    public static Path logPathFor(Path save) {
+        return sibling(save, ".log");
+    }
+
+    private static Path sibling(Path save, String suffix) {
         String name = save.getFileName().toString();
         String base = name.endsWith(Checkpoint.FILE_EXTENSION)
                 ? name.substring(0, name.length() - Checkpoint.FILE_EXTENSION.length()) : name;
-        return save.resolveSibling(base + ".last" + Checkpoint.FILE_EXTENSION);
+        return save.resolveSibling(base + suffix);
     }
 
     public TrainingResult train() {
@@ -146,6 +155,7 @@ public final class Trainer {
             boolean haveBest = !config.dryRun() && Files.exists(save) && epochsCompleted > 0;
             RnnLanguageModel best = haveBest ? Checkpoint.load(save).toModel(root, device) : model;
             double testLoss = evaluate(root, best, testData);
+            listener.onTest(testLoss);
             log(DOUBLE_RULE);
             log(String.format("| End of training | test loss %5.2f | test ppl %8.2f", testLoss, Math.exp(testLoss)));
             log(DOUBLE_RULE);
@@ -157,6 +167,7 @@ public final class Trainer {
     private double trainEpoch(NDManager root, RnnLanguageModel model, Batches data, int epoch, double lr) {
         int batchSize = data.batchSize();
         int batches = data.batchCount(config.bptt());
+        int chunks = data.chunkCount(config.bptt());
         List<NDArray> parameters = model.parameters();
         NDManager carry = root.newSubManager();
         NDList hidden = model.initialState(carry, batchSize);
@@ -196,6 +207,7 @@ public final class Trainer {
                     intervalLoss += value;
                     epochLoss += value;
                     epochBatches++;
+                    listener.onStep(new TrainingListener.Step(epoch, batch + 1, chunks, value, len * batchSize));
                 } finally {
                     carry.close();
                     carry = nextCarry;
@@ -206,7 +218,8 @@ public final class Trainer {
                     double elapsed = (System.nanoTime() - intervalStart) / 1e9;
                     double msPerBatch = elapsed * 1000 / config.logInterval();
                     double tokensPerSecond = (double) config.logInterval() * config.bptt() * batchSize / elapsed;
-                    log(String.format("| epoch %3d | %5d/%5d batches | lr %02.2f | ms/batch %5.2f | loss %5.2f | ppl %8.2f",
+                    listener.onIntervalLog(String.format(
+                            "| epoch %3d | %5d/%5d batches | lr %02.2f | ms/batch %5.2f | loss %5.2f | ppl %8.2f",
                             epoch, batch, batches, lr, msPerBatch, curLoss, Math.exp(curLoss)));
                     listener.onBatch(new TrainingListener.BatchProgress(epoch, batch, batches, lr, msPerBatch, curLoss,
                             tokensPerSecond));

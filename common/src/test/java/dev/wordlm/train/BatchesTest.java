@@ -37,6 +37,8 @@ class BatchesTest {
         assertArrayEquals(new long[] {1, 7, 13, 19, 2, 8, 14, 20}, b.targets(0, 2));
         assertArrayEquals(new long[] {5, 11, 17, 23}, b.targets(4, 1));
         assertEquals(1, b.batchCount(4)); // the reference's log counts len(train_data) // bptt
+        assertEquals(2, b.chunkCount(4), "the epoch runs both chunks");
+        assertEquals(1, b.chunkCount(5), "rows 0..4 then the targets' last row: one chunk");
     }
 
     @Test

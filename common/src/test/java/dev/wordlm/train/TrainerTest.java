@@ -43,6 +43,8 @@ class TrainerTest {
         final List<EpochResult> epochs = new ArrayList<>();
         final List<BatchProgress> batches = new ArrayList<>();
         final List<CheckpointSaved> checkpoints = new ArrayList<>();
+        final List<Step> steps = new ArrayList<>();
+        final List<Double> tests = new ArrayList<>();
 
         @Override
         public void onLog(String line) {
@@ -62,6 +64,16 @@ class TrainerTest {
         @Override
         public void onCheckpoint(CheckpointSaved c) {
             checkpoints.add(c);
+        }
+
+        @Override
+        public void onStep(Step s) {
+            steps.add(s);
+        }
+
+        @Override
+        public void onTest(double testLoss) {
+            tests.add(testLoss);
         }
     }
 
@@ -100,6 +112,19 @@ class TrainerTest {
         assertEquals(3, r.checkpoints.stream().filter(c -> !c.best()).count());
         assertEquals(r.epochs.stream().filter(TrainingListener.EpochResult::improved).count(),
                 r.checkpoints.stream().filter(TrainingListener.CheckpointSaved::best).count());
+        // a step after every batch, counted from 1 in each epoch, the short last one too (the log counts 30)
+        int chunks = r.steps.get(0).batches();
+        assertTrue(chunks == 30 || chunks == 31, "30 full chunks of 20, maybe one short: " + chunks);
+        assertEquals(3 * chunks, r.steps.size());
+        for (int i = 0; i < r.steps.size(); i++) {
+            TrainingListener.Step s = r.steps.get(i);
+            assertEquals(i / chunks + 1, s.epoch());
+            assertEquals(i % chunks + 1, s.batch());
+            assertEquals(chunks, s.batches());
+            assertTrue(s.tokens() > 0 && s.tokens() <= 20 * 10, "at most bptt x batch size: " + s);
+            assertTrue(Double.isFinite(s.loss()) && s.loss() > 0, s.toString());
+        }
+        assertEquals(List.of(result.testLoss()), r.tests);
     }
 
     @Test
