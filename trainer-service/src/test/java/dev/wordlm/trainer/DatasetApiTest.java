@@ -7,7 +7,6 @@ import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,14 +52,14 @@ class DatasetApiTest {
     void anUploadedDatasetCanBeListedAndTrainedOn() throws IOException {
         Path corpus = new SampleCorpus(12, 3, 4000, 800, 800, 7).writeTo(tmp.resolve("small"));
         String name = "upload-" + UUID.randomUUID().toString().substring(0, 8);
-        upload(name, corpus).post("/api/datasets").then().statusCode(201)
+        Api.upload(name, corpus).post("/api/datasets").then().statusCode(201)
                 .header("Location", containsString("/api/datasets/" + name))
                 .body("name", equalTo(name))
                 .body("builtIn", equalTo(false));
         given().when().get("/api/datasets").then().statusCode(200).body("name", hasItem(name));
 
-        upload(name, corpus).post("/api/datasets").then().statusCode(409);
-        upload("sample", corpus).post("/api/datasets").then().statusCode(409);
+        Api.upload(name, corpus).post("/api/datasets").then().statusCode(409);
+        Api.upload("sample", corpus).post("/api/datasets").then().statusCode(409);
 
         Map<String, Object> body = Api.tinyRun(1);
         body.put("dataset", name);
@@ -82,18 +81,10 @@ class DatasetApiTest {
                 .body("errors.find { it.field == 'train' }.message", containsString("not valid UTF-8"))
                 .body("errors.find { it.field == 'valid' }.message", containsString("empty"))
                 .body("errors.find { it.field == 'test' }.message", containsString("required"));
-        upload("../escape", good).post("/api/datasets").then().statusCode(400)
+        Api.upload("../escape", good).post("/api/datasets").then().statusCode(400)
                 .body("errors[0].field", equalTo("name"));
-        upload("Upper", good).post("/api/datasets").then().statusCode(400)
+        Api.upload("Upper", good).post("/api/datasets").then().statusCode(400)
                 .body("errors[0].field", equalTo("name"));
         given().when().get("/api/datasets").then().body("name", not(hasItem("bad-one")));
-    }
-
-    private static RequestSpecification upload(String name, Path dir) {
-        return given().multiPart("name", name)
-                .multiPart("train", dir.resolve("train.txt").toFile(), "text/plain")
-                .multiPart("valid", dir.resolve("valid.txt").toFile(), "text/plain")
-                .multiPart("test", dir.resolve("test.txt").toFile(), "text/plain")
-                .when();
     }
 }

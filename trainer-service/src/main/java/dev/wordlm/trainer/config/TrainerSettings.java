@@ -1,5 +1,6 @@
 package dev.wordlm.trainer.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -25,6 +26,10 @@ public interface TrainerSettings {
     Trainer trainer();
 
     Outbox outbox();
+
+    Retention retention();
+
+    Datasets datasets();
 
     interface Trainer {
         /** Runs trained at once by this replica (one Kafka consumer each). */
@@ -57,6 +62,25 @@ public interface TrainerSettings {
 
         @WithDefault("24h")
         Duration retention();
+    }
+
+    interface Retention {
+        /**
+         * Published checkpoints kept of each finished run, newest first (each published checkpoint improved on the
+         * one before, so the newest is the run's best); 0 keeps them all.
+         */
+        @WithDefault("1")
+        int checkpointsPerRun();
+
+        /** How often finished runs' leftovers are looked for: deletions a crash interrupted, files of deleted runs. */
+        @WithDefault("10m")
+        Duration sweepInterval();
+    }
+
+    interface Datasets {
+        /** Total size of all uploaded datasets; an upload that would exceed it is refused. */
+        @WithDefault("2G")
+        MemorySize uploadQuota();
     }
 
     /** {@link #publicUrl()} without a trailing slash. */

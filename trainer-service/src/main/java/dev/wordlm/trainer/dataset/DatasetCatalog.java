@@ -6,8 +6,10 @@ import dev.wordlm.corpus.SampleCorpus;
 import dev.wordlm.trainer.api.ConflictProblem;
 import dev.wordlm.trainer.api.FieldError;
 import dev.wordlm.trainer.api.InvalidInputException;
+import dev.wordlm.trainer.api.NotFoundProblem;
 import dev.wordlm.trainer.config.TrainerSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -15,6 +17,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,11 +40,19 @@ public class DatasetCatalog {
     public static final String NAME_RULE = "lower-case letters, digits, '-' and '_', starting with a letter or digit, "
             + "at most 64 characters";
     private static final String[] FIELDS = {"train", "valid", "test"};
+    /** In the directory of a dataset that came through the API: only those count against the quota and can be deleted. */
+    static final String UPLOADED_MARKER = ".uploaded";
+    private static final String STAGING_PREFIX = ".upload-";
+    private static final String REMOVING_PREFIX = ".deleting-";
+    /** Staging directories older than this belong to an upload or removal a crash interrupted. */
+    private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
 
     private final Path root;
+    private final long uploadQuota;
 
     public DatasetCatalog(TrainerSettings settings) {
         this.root = settings.dataRoot().toAbsolutePath().normalize();
+        this.uploadQuota = settings.datasets().uploadQuota().asLongValue();
     }
 
     /** What is wrong with a dataset name a run asks for, if anything. */
@@ -97,7 +108,7 @@ public class DatasetCatalog {
                 return Optional.empty();
             }
         }
-        return Optional.of(new DatasetView(name, SAMPLE.equals(name), sizes));
+        return Optional.of(new DatasetView(name, SAMPLE.equals(name), Files.exists(dir.resolve(UPLOADED_MARKER)), sizes));
     }
 
     /** Loads a dataset for training; {@link CorpusException} when its files are unusable. */
@@ -131,9 +142,19 @@ public class DatasetCatalog {
         if (exists(name)) {
             throw new ConflictProblem("dataset '" + name + "' already exists");
         }
-        Path staging = root.resolve(".upload-" + UUID.randomUUID());
+        long size = 0;
+        for (String field : FIELDS) {
+            size += sizeOf(uploads.get(field));
+        }
+        long used = uploadedBytes();
+        if (used + size > uploadQuota) {
+            throw new WebApplicationException("the upload quota is " + uploadQuota + " bytes for all uploaded datasets: "
+                    + used + " are used and this upload has " + size + "; delete a dataset first", 413);
+        }
+        Path staging = root.resolve(STAGING_PREFIX + UUID.randomUUID());
         try {
             Files.createDirectories(staging);
+            Files.createFile(staging.resolve(UPLOADED_MARKER));
             for (int i = 0; i < FIELDS.length; i++) {
                 // the request's temporary files: Quarkus would delete them at its end anyway
                 Files.move(uploads.get(FIELDS[i]), staging.resolve(Corpus.SPLITS[i]));
@@ -147,6 +168,66 @@ public class DatasetCatalog {
             deleteQuietly(staging);
         }
         return view(name).orElseThrow();
+    }
+
+    /**
+     * Removes an uploaded dataset: renamed away at once (atomically, so no run can load half of it), then deleted.
+     * Whether a run still needs it is the caller's question.
+     */
+    public void remove(String name) {
+        Path dir = directory(name).orElseThrow(() -> new NotFoundProblem("no dataset named '" + name + "'"));
+        if (SAMPLE.equals(name) || !Files.exists(dir.resolve(UPLOADED_MARKER))) {
+            throw new ConflictProblem("dataset '" + name + "' was not uploaded through the API"
+                    + (SAMPLE.equals(name) ? " (it is built in)" : "; remove it from the data root instead"));
+        }
+        Path removing = root.resolve(REMOVING_PREFIX + UUID.randomUUID());
+        try {
+            Files.move(dir, removing, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove dataset " + name, e);
+        }
+        deleteQuietly(removing);
+    }
+
+    /** Bytes of all uploaded datasets. */
+    public long uploadedBytes() {
+        long total = 0;
+        for (DatasetView view : list()) {
+            if (view.uploaded()) {
+                total += view.splitBytes().values().stream().mapToLong(Long::longValue).sum();
+            }
+        }
+        return total;
+    }
+
+    /** Deletes staging directories a crash left behind; returns how many. */
+    public int removeLeftovers() {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        long cutoff = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
+        int removed = 0;
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
+                String n = dir.getFileName().toString();
+                if ((n.startsWith(STAGING_PREFIX) || n.startsWith(REMOVING_PREFIX))
+                        && Files.getLastModifiedTime(dir).toMillis() < cutoff) {
+                    deleteQuietly(dir);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            return removed;
+        }
+        return removed;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return file == null ? 0 : Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** The built-in sample corpus, written on first use (identical bytes every time, so a rewrite is harmless). */

@@ -1,8 +1,12 @@
 package dev.wordlm.trainer.dataset;
 
 import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.trainer.api.ConflictProblem;
 import dev.wordlm.trainer.api.NotFoundProblem;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +18,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -28,9 +33,11 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Tag(name = "datasets")
 public class DatasetResource {
     private final DatasetCatalog catalog;
+    private final EntityManager em;
 
-    public DatasetResource(DatasetCatalog catalog) {
+    public DatasetResource(DatasetCatalog catalog, EntityManager em) {
         this.catalog = catalog;
+        this.em = em;
     }
 
     @GET
@@ -59,6 +66,8 @@ public class DatasetResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "A dataset with this name exists",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "413", description = "Too large, or over the upload quota (wordlm.datasets.upload-quota)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response upload(@RestForm("name") String name, @RestForm("train") FileUpload train,
                            @RestForm("valid") FileUpload valid, @RestForm("test") FileUpload test) {
         Map<String, java.nio.file.Path> files = new HashMap<>();
@@ -67,6 +76,31 @@ public class DatasetResource {
         put(files, "test", test);
         DatasetView view = catalog.add(name, files);
         return Response.created(URI.create("/api/datasets/" + view.name())).entity(view).build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Delete an uploaded dataset",
+            description = "Refused while a QUEUED or RUNNING run trains on it, and for datasets that did not come "
+                    + "through POST /api/datasets (the sample, directories placed in the data root).")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such dataset",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "In use by a run, or not an uploaded dataset",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response delete(@PathParam("name") String name) {
+        if (catalog.view(name).isEmpty()) {
+            throw new NotFoundProblem("no dataset named '" + name + "'");
+        }
+        List<?> users = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select id from runs where dataset = ?1 and status in ('QUEUED', 'RUNNING') order by created_at limit 5")
+                .setParameter(1, name).getResultList());
+        if (!users.isEmpty()) {
+            throw new ConflictProblem("dataset '" + name + "' is in use by run(s) " + users.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")) + "; cancel or wait for them first");
+        }
+        catalog.remove(name);
+        return Response.noContent().build();
     }
 
     private static void put(Map<String, java.nio.file.Path> files, String field, FileUpload upload) {

@@ -9,10 +9,12 @@ import dev.wordlm.trainer.api.RequestValidation;
 import dev.wordlm.trainer.live.LiveEvent;
 import dev.wordlm.trainer.live.RunEventHub;
 import dev.wordlm.trainer.live.RunEventStream;
+import dev.wordlm.trainer.retention.RunDeletion;
 import dev.wordlm.trainer.training.LocalRuns;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -39,7 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** Training runs: queue, inspect, follow live, cancel. JDBC work runs on worker threads, never the event loop. */
+/** Training runs: queue, inspect, follow live, cancel, delete. JDBC work runs on worker threads, never the event loop. */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runs")
@@ -53,9 +55,11 @@ public class RunResource {
     private final RunEventStream events;
     private final RunEventHub hub;
     private final LocalRuns localRuns;
+    private final RunDeletion deletion;
 
     public RunResource(RunService service, RunQueries queries, RunViews views, RequestValidation validation,
-                       RunEventStream events, RunEventHub hub, LocalRuns localRuns) {
+                       RunEventStream events, RunEventHub hub, LocalRuns localRuns, RunDeletion deletion) {
+        this.deletion = deletion;
         this.service = service;
         this.queries = queries;
         this.views = views;
@@ -142,6 +146,22 @@ public class RunResource {
             localRuns.session(runId).ifPresent(s -> s.cancel());
         }
         return Response.accepted(queries.view(runId)).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a run, its metrics, checkpoints and files",
+            description = "A finished or queued run is deleted at once (204). A running one is cancelled and deleted as "
+                    + "soon as its trainer has stopped (202; it then answers 404). A generator keeps serving a model it "
+                    + "has loaded.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "202", description = "Cancelled; deleted once it has stopped")
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response delete(@PathParam("id") String id) {
+        return deletion.delete(Ids.runId(id)) == RunDeletion.Outcome.DELETED
+                ? Response.noContent().build()
+                : Response.accepted().build();
     }
 
     private static RunStatus parseStatus(String status) {

@@ -66,6 +66,10 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(name = "cancel_requested")
     public boolean cancelRequested;
 
+    /** Deleted once it has ended: asked for while it was RUNNING, so it was cancelled first. */
+    @Column(name = "delete_requested")
+    public boolean deleteRequested;
+
     @Column(name = "resumed_from_epoch")
     public Integer resumedFromEpoch;
 

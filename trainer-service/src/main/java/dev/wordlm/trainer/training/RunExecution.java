@@ -10,6 +10,8 @@ import dev.wordlm.train.TrainingDivergedException;
 import dev.wordlm.train.TrainingResult;
 import dev.wordlm.trainer.checkpoint.CheckpointFiles;
 import dev.wordlm.trainer.dataset.DatasetCatalog;
+import dev.wordlm.trainer.retention.CheckpointRetention;
+import dev.wordlm.trainer.retention.RunDeletion;
 import dev.wordlm.trainer.live.LiveEvent;
 import dev.wordlm.trainer.live.RunEventHub;
 import dev.wordlm.trainer.metrics.TrainerMetrics;
@@ -46,9 +48,14 @@ public class RunExecution {
     private final CheckpointFiles files;
     private final RunEventHub hub;
     private final TrainerMetrics metrics;
+    private final RunDeletion deletion;
+    private final CheckpointRetention retention;
 
     public RunExecution(RunRecorder recorder, RunLeases leases, LocalRuns localRuns, DatasetCatalog datasets,
-                        CheckpointFiles files, RunEventHub hub, TrainerMetrics metrics) {
+                        CheckpointFiles files, RunEventHub hub, TrainerMetrics metrics, RunDeletion deletion,
+                        CheckpointRetention retention) {
+        this.deletion = deletion;
+        this.retention = retention;
         this.recorder = recorder;
         this.leases = leases;
         this.localRuns = localRuns;
@@ -79,6 +86,7 @@ public class RunExecution {
                     .train();
             announce(Abandoned.recording(() -> recorder.finished(id, result)));
             deleteQuietly(last); // only an unfinished run resumes
+            ended(id);
             LOG.infof("run %s: %s after %d epoch(s), test ppl %.2f", id, result.cancelled() ? "cancelled" : "completed",
                     result.epochsCompleted(), result.testPerplexity());
             return Outcome.DONE;
@@ -103,6 +111,7 @@ public class RunExecution {
         }
         try {
             announce(Abandoned.recording(() -> recorder.failed(id, message)));
+            ended(id);
             return Outcome.DONE;
         } catch (Abandoned a) {
             return abandoned(id, a);
@@ -120,6 +129,17 @@ public class RunExecution {
             return Outcome.STOPPED;
         }
         return Outcome.RETRY;
+    }
+
+    /** Deletes the run if that was asked while it ran, else the files retention left; never fails the run. */
+    private void ended(UUID id) {
+        try {
+            if (!deletion.finishDeferred(id)) {
+                retention.removeUnrecordedFiles(id); // the records went with the run's last status
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: retention could not be applied now (%s); the sweep does it later", id, e.getMessage());
+        }
     }
 
     private static void deleteQuietly(Path file) {

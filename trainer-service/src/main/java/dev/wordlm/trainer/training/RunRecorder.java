@@ -12,6 +12,7 @@ import dev.wordlm.trainer.checkpoint.CheckpointRecord;
 import dev.wordlm.trainer.checkpoint.CheckpointViews;
 import dev.wordlm.trainer.json.JsonCodec;
 import dev.wordlm.trainer.outbox.Outbox;
+import dev.wordlm.trainer.retention.CheckpointRetention;
 import dev.wordlm.trainer.run.EpochMetricRecord;
 import dev.wordlm.trainer.run.EpochMetricView;
 import dev.wordlm.trainer.run.RunViews;
@@ -36,9 +37,11 @@ public class RunRecorder {
     private final CheckpointViews checkpointViews;
     private final RunViews runViews;
     private final JsonCodec json;
+    private final CheckpointRetention retention;
 
     public RunRecorder(Outbox outbox, RunLeases leases, CheckpointViews checkpointViews, RunViews runViews,
-                       JsonCodec json) {
+                       JsonCodec json, CheckpointRetention retention) {
+        this.retention = retention;
         this.outbox = outbox;
         this.leases = leases;
         this.checkpointViews = checkpointViews;
@@ -130,6 +133,7 @@ public class RunRecorder {
         run.updatedAt = now;
         String test = Double.isFinite(result.testPerplexity())
                 ? String.format("test ppl %.2f", result.testPerplexity()) : "test loss " + result.testLoss();
+        retention.pruneRecords(id); // with the final status: nobody sees the run finished and over the limit
         return result.cancelled()
                 ? status(run, RunStatus.CANCELLED, "cancelled after " + result.epochsCompleted() + " epoch(s); " + test, now)
                 : status(run, RunStatus.COMPLETED, test, now);
@@ -142,6 +146,7 @@ public class RunRecorder {
         run.error = error;
         run.finishedAt = now;
         run.updatedAt = now;
+        retention.pruneRecords(id);
         return status(run, RunStatus.FAILED, error, now);
     }
 

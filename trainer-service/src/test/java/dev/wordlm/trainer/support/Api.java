@@ -3,6 +3,8 @@ package dev.wordlm.trainer.support;
 import dev.wordlm.events.RunStatus;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,6 +40,15 @@ public final class Api {
                 .then().statusCode(202)
                 .extract().path("id");
         return UUID.fromString(id);
+    }
+
+    /** A dataset upload of {@code dir}'s train.txt, valid.txt and test.txt, ready to POST to /api/datasets. */
+    public static RequestSpecification upload(String name, Path dir) {
+        return given().multiPart("name", name)
+                .multiPart("train", dir.resolve("train.txt").toFile(), "text/plain")
+                .multiPart("valid", dir.resolve("valid.txt").toFile(), "text/plain")
+                .multiPart("test", dir.resolve("test.txt").toFile(), "text/plain")
+                .when();
     }
 
     public static JsonPath run(UUID id) {
