@@ -19,7 +19,10 @@ const Wordlm = (() => {
     return h;
   }
 
-  /** A refused API call: the HTTP status and the service's problem body (status, title, detail, errors). */
+  /**
+   * A refused API call: the HTTP status and the service's error body: the trainer's (title, detail, errors: [{field,
+   * message}]) or the generator's (error, message, fields: {name: message}).
+   */
   class ApiError extends Error {
     constructor(status, problem) {
       super(explain(status, problem));
@@ -33,12 +36,12 @@ const Wordlm = (() => {
       for (const e of this.problem.errors || []) {
         out[e.field] = out[e.field] ? out[e.field] + "; " + e.message : e.message;
       }
-      return out;
+      return Object.assign(out, this.problem.fields || {});
     }
   }
 
   function explain(status, problem) {
-    const detail = problem && problem.detail ? problem.detail : "";
+    const detail = problem ? problem.detail || problem.message || "" : "";
     if (status === 401) {
       return token() ? "401 Unauthorized: the token is not valid here. Paste another in the token field."
         : "401 Unauthorized: this needs a bearer token. Paste one in the token field at the top.";
@@ -46,7 +49,7 @@ const Wordlm = (() => {
     if (status === 403) {
       return "403 Forbidden: your token's role may not do this (it needs the admin token).";
     }
-    return status + " " + ((problem && problem.title) || "Error") + (detail ? ": " + detail : "");
+    return status + " " + ((problem && (problem.title || problem.error)) || "Error") + (detail ? ": " + detail : "");
   }
 
   async function problemOf(response) {
@@ -176,6 +179,15 @@ const Wordlm = (() => {
     return left;
   }
 
+  /** A form's refusal: field errors next to their fields, anything else (401, 403, a field not on the form) in slot. */
+  function showFormError(form, slot, error) {
+    const rest = showFieldErrors(form, error);
+    if (!(error instanceof ApiError) || error.status !== 400 || rest.length) {
+      slot.textContent = error.message + (rest.length ? " " + rest.join("; ") : "");
+      slot.hidden = false;
+    }
+  }
+
   /** Downloads an API file with the token (a plain link cannot send it). */
   async function download(path, filename) {
     const response = await fetch(path, { headers: headers() });
@@ -295,5 +307,5 @@ const Wordlm = (() => {
   }
 
   document.addEventListener("DOMContentLoaded", tokenField);
-  return { api, stream, ApiError, showError, showFieldErrors, download, fmt, text, el, optionValues, chart, token };
+  return { api, stream, ApiError, showError, showFieldErrors, showFormError, download, fmt, text, el, optionValues, chart, token };
 })();

@@ -1,7 +1,7 @@
 /* The trainer's console pages: each page's <body data-page> picks its part below. Uses Wordlm (wordlm.js). */
 "use strict";
 (() => {
-  const { api, stream, showError, showFieldErrors, fmt, text, el, optionValues, chart } = Wordlm;
+  const { api, stream, showError, showFieldErrors, showFormError, fmt, text, el, optionValues, chart } = Wordlm;
   const COLORS = ["#0a58ca", "#b00020", "#146c2e", "#8a4b00", "#6f42c1", "#00707a", "#a0006e", "#444"];
   const REFRESH_MS = 3000;
 
@@ -286,11 +286,7 @@
         text("run-state", "queued " + run.id);
         location.href = "/runs/" + run.id;
       } catch (err) {
-        const rest = showFieldErrors(form, err);
-        if (!(err instanceof Wordlm.ApiError) || err.status !== 400 || rest.length) {
-          formError.textContent = err.message + (rest.length ? " " + rest.join("; ") : "");
-          formError.hidden = false;
-        }
+        showFormError(form, formError, err);
       } finally {
         button.disabled = false;
       }
@@ -331,11 +327,7 @@
         form.reset();
         load();
       } catch (err) {
-        const rest = showFieldErrors(form, err);
-        if (!(err instanceof Wordlm.ApiError) || err.status !== 400 || rest.length) {
-          formError.textContent = err.message + (rest.length ? " " + rest.join("; ") : "");
-          formError.hidden = false;
-        }
+        showFormError(form, formError, err);
       }
     });
     document.addEventListener("wordlm:token", load);
