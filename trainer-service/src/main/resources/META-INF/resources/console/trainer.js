@@ -102,7 +102,7 @@
       const status = document.getElementById("run-status");
       status.textContent = run.status + (run.cancelRequested && run.status === "RUNNING" ? " (cancelling)" : "");
       status.className = "status status-" + run.status;
-      text("run-error", run.error || "");
+      document.getElementById("run-error").textContent = run.error || "";
       text("run-dataset", run.dataset);
       text("run-epoch", (p.epochsCompleted || 0) + " of " + p.epochs + " done" + (p.epoch ? ", at epoch " + p.epoch : ""));
       text("run-batch", p.batch ? p.batch + " of " + p.batches : "");
