@@ -64,8 +64,20 @@ class BrowserIT {
 
     @Test
     @Order(1)
-    void aBadValueShowsTheApiFieldErrorAndCreatesNoRun() throws Exception {
+    void refusalsAndABadValueAreShownOnTheFormAndCreateNoRun() throws Exception {
         long before = Http.get(TRAINER + "/api/runs").json().get("total").asLong();
+        expectedErrors.add("/api/runs - Failed to load resource: the server responded with a status of 401");
+        expectedErrors.add("/api/runs - Failed to load resource: the server responded with a status of 403");
+        browser.driver.get(TRAINER + "/new");
+        browser.driver.findElement(By.id("token-forget")).click();
+        browser.driver.findElement(By.id("submit-run")).click();
+        browser.until(d -> d.findElement(By.id("form-error")).getText().startsWith("401 Unauthorized"),
+                Duration.ofSeconds(10));
+        browser.open(TRAINER + "/new", Stack.USER_TOKEN);
+        browser.driver.findElement(By.id("submit-run")).click();
+        browser.until(d -> d.findElement(By.id("form-error")).getText().startsWith("403 Forbidden"),
+                Duration.ofSeconds(10));
+
         browser.open(TRAINER + "/new", Stack.ADMIN_TOKEN);
         WebElement dropout = browser.driver.findElement(By.id("f-dropout"));
         assertEquals("0.2", dropout.getAttribute("value"), "the default comes from TrainOptions");

@@ -4,6 +4,7 @@
   const { api, stream, showError, showFieldErrors, showFormError, fmt, text, el, optionValues, chart } = Wordlm;
   const COLORS = ["#0a58ca", "#b00020", "#146c2e", "#8a4b00", "#6f42c1", "#00707a", "#a0006e", "#444"];
   const REFRESH_MS = 3000;
+  const RECONNECT_MS = 2000;
 
   function modelOf(config) {
     return config ? config.model + " " + config.nlayers + "×" + config.nhid + " (emb " + config.emsize + ")" : "–";
@@ -188,9 +189,18 @@
         await refresh();
         showError(null, null);
       } catch (e) {
-        if (e.name !== "AbortError") {
-          showError(null, e);
+        if (e.name === "AbortError") {
+          return;
         }
+        showError(null, e);
+        if (e instanceof Wordlm.ApiError) {
+          return; // 401, 403, 404: a new token (or page) is needed, not a retry
+        }
+      }
+      // The stream ended early (a restart, a proxy's timeout): follow again while the run goes on.
+      const status = document.getElementById("run-status").textContent;
+      if (!["COMPLETED", "FAILED", "CANCELLED"].some((s) => status.startsWith(s))) {
+        setTimeout(follow, RECONNECT_MS);
       }
     }
 
@@ -235,7 +245,6 @@
         }));
         valid.set([xs, ...column("validPerplexity")]);
         train.set([xs, ...column("trainPerplexity")]);
-        runs.forEach((run, i) => valid.plot.setSeries(i + 1, { label: run.name || run.id.slice(0, 8) }));
         document.querySelector("#compared tbody").replaceChildren(...runs.map((run) => {
           const tr = el("tr");
           tr.append(el("td", runLink(run)), statusCell(run.status), el("td", modelOf(run.config)),
