@@ -232,6 +232,12 @@ const Wordlm = (() => {
     num(x, digits) {
       return x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(digits === undefined ? 2 : digits);
     },
+    bytes(n) {
+      if (n === null || n === undefined) {
+        return "–";
+      }
+      return n >= 1e6 ? (n / 1e6).toFixed(1) + " MB" : n >= 1e3 ? (n / 1e3).toFixed(1) + " kB" : n + " B";
+    },
     time(iso) {
       return iso ? new Date(iso).toLocaleString() : "–";
     },

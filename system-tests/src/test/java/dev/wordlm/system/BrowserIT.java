@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,8 +162,21 @@ class BrowserIT {
         assertEquals(2, browser.driver.findElements(By.cssSelector("#compared tbody tr")).size());
         browser.screenshot("trainer-compare");
 
+        // Upload three small files through the form; the catalogue then lists the new dataset.
         browser.driver.get(TRAINER + "/datasets");
         browser.until(d -> d.findElement(By.id("datasets")).getText().contains("sample"), Duration.ofSeconds(10));
+        Path files = java.nio.file.Files.createTempDirectory(stack.work, "upload");
+        set("f-name", "browser-upload");
+        for (String split : List.of("train", "valid", "test")) {
+            Path file = files.resolve(split + ".txt");
+            java.nio.file.Files.writeString(file, "the cat sat on the mat\nthe dog sat on the log\n".repeat(20));
+            browser.driver.findElement(By.id("f-" + split)).sendKeys(file.toString());
+        }
+        browser.driver.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+        browser.until(d -> d.findElement(By.id("upload-state")).getText().contains("browser-upload"),
+                Duration.ofSeconds(20));
+        browser.until(d -> d.findElement(By.id("datasets")).getText().contains("browser-upload"), Duration.ofSeconds(10));
+        assertEquals(200, Http.get(TRAINER + "/api/datasets/browser-upload").status());
         browser.screenshot("trainer-datasets");
     }
 
@@ -200,6 +214,13 @@ class BrowserIT {
                 Duration.ofSeconds(20));
         browser.screenshot("generator");
         browser.phoneScreenshot("generator-phone");
+
+        // Choosing what is served needs the admin token; the page then says the new choice.
+        browser.open(GENERATOR + "/", Stack.ADMIN_TOKEN);
+        browser.driver.findElement(By.cssSelector("#choose-form input[value=best]")).click();
+        browser.driver.findElement(By.cssSelector("#choose-form button[type=submit]")).click();
+        browser.until(d -> d.findElement(By.id("m-choice")).getText().equals("best"), Duration.ofSeconds(30));
+        assertEquals("best", Http.get(GENERATOR + "/api/model").json().get("selection").asText());
     }
 
     /** The run whose checkpoint is the newest: the one the generator serves by default. */

@@ -131,7 +131,7 @@
         Wordlm.download(path, c.id + ".wlm").catch((err) => showError(null, err));
       });
       const tr = el("tr");
-      tr.append(el("td", c.epoch), el("td", fmt.num(c.validPerplexity)), el("td", (c.sizeBytes / 1e6).toFixed(1) + " MB"),
+      tr.append(el("td", c.epoch), el("td", fmt.num(c.validPerplexity)), el("td", fmt.bytes(c.sizeBytes)),
         el("td", el("code", c.sha256.slice(0, 16) + "…", { title: c.sha256 })), el("td", fmt.time(c.createdAt)),
         el("td", link));
       return tr;
@@ -314,8 +314,8 @@
         const list = await api("/api/datasets");
         document.querySelector("#datasets tbody").replaceChildren(...list.map((d) => {
           const tr = el("tr");
-          const size = (split) => (d.splitBytes && d.splitBytes[split] !== undefined
-            ? (d.splitBytes[split] / 1e6).toFixed(2) + " MB" : "–");
+          const bytes = (split) => (d.splitBytes || {})[split + ".txt"];
+          const size = (split) => fmt.bytes(bytes(split));
           tr.append(el("td", d.name), el("td", d.builtIn ? "yes" : "no"), el("td", size("train")),
             el("td", size("valid")), el("td", size("test")));
           return tr;
