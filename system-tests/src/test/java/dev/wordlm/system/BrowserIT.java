@@ -166,17 +166,18 @@ class BrowserIT {
         browser.driver.get(TRAINER + "/datasets");
         browser.until(d -> d.findElement(By.id("datasets")).getText().contains("sample"), Duration.ofSeconds(10));
         Path files = java.nio.file.Files.createTempDirectory(stack.work, "upload");
-        set("f-name", "browser-upload");
+        // The stack's data folder outlives a run of the tests: a new name each time.
+        String name = "browser-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        set("f-name", name);
         for (String split : List.of("train", "valid", "test")) {
             Path file = files.resolve(split + ".txt");
             java.nio.file.Files.writeString(file, "the cat sat on the mat\nthe dog sat on the log\n".repeat(20));
             browser.driver.findElement(By.id("f-" + split)).sendKeys(file.toString());
         }
         browser.driver.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
-        browser.until(d -> d.findElement(By.id("upload-state")).getText().contains("browser-upload"),
-                Duration.ofSeconds(20));
-        browser.until(d -> d.findElement(By.id("datasets")).getText().contains("browser-upload"), Duration.ofSeconds(10));
-        assertEquals(200, Http.get(TRAINER + "/api/datasets/browser-upload").status());
+        browser.until(d -> d.findElement(By.id("upload-state")).getText().contains(name), Duration.ofSeconds(20));
+        browser.until(d -> d.findElement(By.id("datasets")).getText().contains(name), Duration.ofSeconds(10));
+        assertEquals(200, Http.get(TRAINER + "/api/datasets/" + name).status());
         browser.screenshot("trainer-datasets");
     }
 
