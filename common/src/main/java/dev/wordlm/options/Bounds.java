@@ -55,28 +55,30 @@ public record Bounds(Double min, boolean minExcluded, Double max, boolean maxExc
         return Optional.of(describe(wholeNumbers) + ", got " + value);
     }
 
-    private String describe(boolean wholeNumbers) {
+    /** The range in words, as the problem message starts: {@code must be between 1 and 16}. */
+    public String describe(boolean wholeNumbers) {
         if (this.text != null) {
             return this.text;
         }
         String text;
         if (min != null && max != null && !minExcluded && !maxExcluded && wholeNumbers) {
-            text = "must be between " + num(min) + " and " + num(max);
+            text = "must be between " + number(min) + " and " + number(max);
         } else if (min != null && max != null) {
-            text = "must be in " + (minExcluded ? "(" : "[") + num(min) + ", " + num(max) + (maxExcluded ? ")" : "]");
+            text = "must be in " + (minExcluded ? "(" : "[") + number(min) + ", " + number(max) + (maxExcluded ? ")" : "]");
         } else if (min != null && min == 0 && minExcluded) {
             text = "must be a positive number";
         } else if (min != null) {
-            text = wholeNumbers ? "must be at least " + num(min) : "must be a number " + (minExcluded ? "> " : ">= ") + num(min);
+            text = wholeNumbers ? "must be at least " + number(min) : "must be a number " + (minExcluded ? "> " : ">= ") + number(min);
         } else if (max != null) {
-            text = "must be " + (maxExcluded ? "below " : "at most ") + num(max);
+            text = "must be " + (maxExcluded ? "below " : "at most ") + number(max);
         } else {
             text = "must be a finite number";
         }
         return note == null ? text : text + " (" + note + ")";
     }
 
-    private static String num(double d) {
+    /** A bound as people write it: {@code 8192}, not {@code 8192.0}. */
+    public static String number(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -57,6 +57,7 @@ final class Stack implements AutoCloseable {
         generator = launch("generator-service", Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(GENERATOR_PORT),
                 "WORDLM_TRAINER_URL", "http://127.0.0.1:" + TRAINER_PORT,
+                "WORDLM_CONSOLE_TRAINER_URL", "http://127.0.0.1:" + TRAINER_PORT,
                 "WORDLM_MODEL_CACHE_DIR", work.resolve("model-cache").toString()), "generator.log");
         waitForPort(GENERATOR_PORT, Duration.ofSeconds(120), generator, "generator.log");
     }
@@ -76,7 +77,8 @@ final class Stack implements AutoCloseable {
                 "QUARKUS_DATASOURCE_JDBC_URL", JDBC_URL,
                 "WORDLM_DATA_ROOT", work.resolve("data").toString(),
                 "WORDLM_CHECKPOINT_DIR", work.resolve("checkpoints").toString(),
-                "WORDLM_PUBLIC_URL", "http://127.0.0.1:" + TRAINER_PORT), "trainer-" + trainerStarts + ".log");
+                "WORDLM_PUBLIC_URL", "http://127.0.0.1:" + TRAINER_PORT,
+                "WORDLM_CONSOLE_GENERATOR_URL", "http://127.0.0.1:" + GENERATOR_PORT), "trainer-" + trainerStarts + ".log");
         waitForPort(TRAINER_PORT, Duration.ofSeconds(120), trainer, "trainer-" + trainerStarts + ".log");
     }
 

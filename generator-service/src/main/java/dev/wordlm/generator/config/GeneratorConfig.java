@@ -30,6 +30,13 @@ public interface GeneratorConfig {
 
     Score score();
 
+    Console console();
+
+    interface Console {
+        /** The trainer's web console as a browser reaches it (the console's links to runs), unlike {@link #trainerUrl()}. */
+        String trainerUrl();
+    }
+
     interface Model {
         /** Which checkpoint to serve when none is pinned. */
         @WithDefault("newest")

@@ -31,6 +31,13 @@ public interface TrainerSettings {
 
     Datasets datasets();
 
+    Console console();
+
+    interface Console {
+        /** The generator's web console as a browser reaches it (the console's link to it). */
+        String generatorUrl();
+    }
+
     interface Trainer {
         /** Runs trained at once by this replica (one Kafka consumer each). */
         @WithDefault("1")

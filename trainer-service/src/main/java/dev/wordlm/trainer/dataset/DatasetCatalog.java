@@ -39,7 +39,8 @@ public class DatasetCatalog {
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     public static final String NAME_RULE = "lower-case letters, digits, '-' and '_', starting with a letter or digit, "
             + "at most 64 characters";
-    private static final String[] FIELDS = {"train", "valid", "test"};
+    /** The upload form's file fields, in the order of {@link Corpus#SPLITS}. */
+    public static final List<String> UPLOAD_FIELDS = List.of("train", "valid", "test");
     /** In the directory of a dataset that came through the API: only those count against the quota and can be deleted. */
     static final String UPLOADED_MARKER = ".uploaded";
     private static final String STAGING_PREFIX = ".upload-";
@@ -128,7 +129,7 @@ public class DatasetCatalog {
         if (!validName(name)) {
             errors.add(new FieldError("name", name == null || name.isBlank() ? "is required" : "must be " + NAME_RULE));
         }
-        for (String field : FIELDS) {
+        for (String field : UPLOAD_FIELDS) {
             Path file = uploads.get(field);
             if (file == null) {
                 errors.add(new FieldError(field, "is required: a text file, one sentence per line"));
@@ -143,7 +144,7 @@ public class DatasetCatalog {
             throw new ConflictProblem("dataset '" + name + "' already exists");
         }
         long size = 0;
-        for (String field : FIELDS) {
+        for (String field : UPLOAD_FIELDS) {
             size += sizeOf(uploads.get(field));
         }
         long used = uploadedBytes();
@@ -155,9 +156,9 @@ public class DatasetCatalog {
         try {
             Files.createDirectories(staging);
             Files.createFile(staging.resolve(UPLOADED_MARKER));
-            for (int i = 0; i < FIELDS.length; i++) {
+            for (int i = 0; i < UPLOAD_FIELDS.size(); i++) {
                 // the request's temporary files: Quarkus would delete them at its end anyway
-                Files.move(uploads.get(FIELDS[i]), staging.resolve(Corpus.SPLITS[i]));
+                Files.move(uploads.get(UPLOAD_FIELDS.get(i)), staging.resolve(Corpus.SPLITS[i]));
             }
             Files.move(staging, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
