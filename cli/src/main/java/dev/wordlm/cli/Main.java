@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lm", mixinStandardHelpOptions = true, version = "wordlm 0.1.0",
         description = "Word-level RNN/LSTM/GRU language models on DJL (PyTorch engine).",
         subcommands = {TrainCommand.class, GenerateCommand.class, ScoreCommand.class, BenchCommand.class,
-            SampleDataCommand.class, CommandLine.HelpCommand.class})
+            SampleDataCommand.class, ExportCommand.class, ImportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -8,9 +8,11 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.wordlm.corpus.Vocabulary;
 import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
@@ -34,6 +36,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +72,7 @@ public final class Checkpoint {
      *
      * @param epoch             last completed epoch
      * @param lr                learning rate for the next epoch (what a resumed run continues with)
-     * @param validLoss         validation loss of these weights
+     * @param validLoss         validation loss of these weights; NaN when not measured (an imported model without a corpus)
      * @param bestValidLoss     best validation loss of the run so far
      * @param corpusFingerprint sha256 of the training corpus files ({@link dev.wordlm.corpus.Corpus#fingerprint})
      * @param sha256            sha256 of the whole file (not of the content digest inside it)
@@ -81,6 +84,14 @@ public final class Checkpoint {
 
     public Info info() {
         return info;
+    }
+
+    /**
+     * The weights by parameter name, in the header's order (a tied decoder weight is not listed: it is
+     * {@code encoder.weight}); empty for a header read without them. Shared, not copied: do not modify.
+     */
+    public Map<String, float[]> weights() {
+        return Collections.unmodifiableMap(parameters);
     }
 
     /** Writes a model and its training state atomically (temp file, fsync, rename); returns the file's info. */
@@ -98,8 +109,8 @@ public final class Checkpoint {
         header.add("training", trainingJson(training));
         header.addProperty("epoch", epoch);
         header.addProperty("lr", lr);
-        header.addProperty("validLoss", validLoss);
-        header.addProperty("bestValidLoss", bestValidLoss);
+        header.add("validLoss", lossJson(validLoss));
+        header.add("bestValidLoss", lossJson(bestValidLoss));
         header.addProperty("seed", training.seed());
         header.addProperty("corpusFingerprint", corpusFingerprint);
         header.addProperty("createdAt", createdAt.toString());
@@ -299,8 +310,8 @@ public final class Checkpoint {
             whole.update(bytes, bytes.length - SHA_BYTES, SHA_BYTES);
             String fileSha = HexFormat.of().formatHex(whole.digest());
             Info info = new Info(version, model, training, vocabulary, header.get("epoch").getAsInt(),
-                    header.get("lr").getAsDouble(), header.get("validLoss").getAsDouble(),
-                    header.get("bestValidLoss").getAsDouble(), header.get("seed").getAsLong(),
+                    header.get("lr").getAsDouble(), lossFromJson(header.get("validLoss")),
+                    lossFromJson(header.get("bestValidLoss")), header.get("seed").getAsLong(),
                     header.get("corpusFingerprint").getAsString(), Instant.parse(header.get("createdAt").getAsString()),
                     fileSha, bytes.length);
             return new Checkpoint(info, params);
@@ -309,6 +320,15 @@ public final class Checkpoint {
         } catch (RuntimeException e) {
             throw new CheckpointException(name + " has an invalid header: " + e.getMessage(), e);
         }
+    }
+
+    /** A loss nobody measured (an imported model's) is NaN, which JSON cannot hold: it is left out of the header. */
+    private static JsonElement lossJson(double loss) {
+        return Double.isNaN(loss) ? JsonNull.INSTANCE : new JsonPrimitive(loss);
+    }
+
+    private static double lossFromJson(JsonElement e) {
+        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
     }
 
     private static Map<String, Object> modelJson(ModelConfig c) {

@@ -17,6 +17,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** docker-compose.yml (+ docker-compose.gpu.yml) against compose itself and the services' config. */
 class ComposeTest {
@@ -126,6 +128,7 @@ class ComposeTest {
         ServiceConfig.TRAINER.assertEnvKnown(compose.env(TRAINER).keySet(), false, "compose " + TRAINER);
         ServiceConfig.GENERATOR.assertEnvKnown(compose.env(GENERATOR).keySet(), false, "compose " + GENERATOR);
         ServiceConfig.TRAINER.assertEnvKnown(compose.env("fetch-ptb").keySet(), false, "compose fetch-ptb");
+        ServiceConfig.TRAINER.assertEnvKnown(compose.env("fetch-data").keySet(), false, "compose fetch-data");
         ServiceConfig.TRAINER.assertEnvKnown(mergedGpu().env(TRAINER).keySet(), false, "GPU override");
     }
 
@@ -291,18 +294,25 @@ class ComposeTest {
         assertTrue(check.contains("-f docker-compose.yml -f docker-compose.ci.yml"), "the check uses the override");
     }
 
-    @Test
-    void fetchPtbIsAToolThatFillsTheTrainersDatasetsVolume() {
-        Map<String, Object> fetch = compose.service("fetch-ptb");
+    @ParameterizedTest
+    @ValueSource(strings = {"fetch-data", "fetch-ptb"})
+    void fetchToolsFillTheTrainersDatasetsVolume(String tool) {
+        Map<String, Object> fetch = compose.service(tool);
         assertEquals(List.of("tools"), fetch.get("profiles"), "`up` must not start it");
         assertEquals(compose.service(TRAINER).get("image"), fetch.get("image"),
                 "the trainer image carries the script and owns the volume");
-        assertEquals(List.of("sh", "/opt/app/bin/fetch-ptb.sh"), fetch.get("entrypoint"));
+        assertEquals(List.of("sh", "/opt/app/bin/" + tool + ".sh"), fetch.get("entrypoint"));
         String dataRoot = compose.env(TRAINER).get("WORDLM_DATA_ROOT");
-        assertEquals(dataRoot, compose.env("fetch-ptb").get("WORDLM_DATA_ROOT"));
-        assertEquals("datasets", compose.volumeMounts("fetch-ptb").get(dataRoot));
+        assertEquals(dataRoot, compose.env(tool).get("WORDLM_DATA_ROOT"));
+        assertEquals("datasets", compose.volumeMounts(tool).get(dataRoot));
         assertTrue(Repo.read("trainer-service/Dockerfile")
-                .contains("COPY scripts/fetch-ptb.sh /opt/app/bin/fetch-ptb.sh"));
+                .contains("COPY scripts/" + tool + ".sh /opt/app/bin/" + tool + ".sh"));
+    }
+
+    @Test
+    void fetchDataFetchesTheReferencesDefaultCorpusUnlessTold() {
+        assertEquals(List.of("wikitext-2"), compose.service("fetch-data").get("command"),
+                "`docker compose run --rm fetch-data ptb` replaces it");
     }
 
     @Test

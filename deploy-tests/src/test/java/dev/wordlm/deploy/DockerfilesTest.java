@@ -103,6 +103,10 @@ class DockerfilesTest {
         assertEquals("true", env.get("DJL_OFFLINE"));
         assertEquals("true", env.get("OPT_OUT_TRACKING"));
         if (service.equals("trainer-service")) {
+            // the corpus fetchers the compose tools and `kubectl exec` run; fetch-ptb.sh calls fetch-data.sh beside it
+            for (String script : List.of("fetch-data.sh", "fetch-ptb.sh")) {
+                assertTrue(runtime.args("COPY").contains("scripts/" + script + " /opt/app/bin/" + script), script);
+            }
             // the malloc settings that ./lm and ./lm up take from scripts/native-env.sh, with the same values
             Map<String, String> malloc = nativeEnvDefaults();
             assertFalse(malloc.isEmpty(), "no defaults found in scripts/native-env.sh");
@@ -167,7 +171,7 @@ class DockerfilesTest {
                 "the only exceptions: the host's applications, for JARS=host");
 
         List<String> inputs = new ArrayList<>(List.of("pom.xml", "mvnw", ".mvn/wrapper/maven-wrapper.properties",
-                "docker/extract-djl-natives.sh", "scripts/fetch-ptb.sh",
+                "docker/extract-djl-natives.sh", "scripts/fetch-data.sh", "scripts/fetch-ptb.sh",
                 "trainer-service/src/main/resources/application.properties",
                 "generator-service/src/main/resources/application.properties",
                 "trainer-service/target/quarkus-app/quarkus-run.jar",
