@@ -5,7 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -159,7 +159,7 @@ class GenerationApiTest {
         invalid(given().get("/generate/stream?words=-1"), "words");
         invalid(given().get("/generate/stream?words=3&bogus=1"), "bogus");
         given().contentType(ContentType.JSON).body("{\"words\": ").post("/generate")
-                .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("invalid_request"))
+                .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:invalid-request"))
                 .body(not(containsString("Exception")));
     }
 
@@ -209,10 +209,10 @@ class GenerationApiTest {
 
     @Test
     void unknownRoutesAndMethodsAnswerJson() {
-        given().get("/nothing-here").then().statusCode(404).contentType(ContentType.JSON).body("error", equalTo("not_found"));
-        given().delete("/generate").then().statusCode(405).contentType(ContentType.JSON);
+        given().get("/nothing-here").then().statusCode(404).contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:not-found"));
+        given().delete("/generate").then().statusCode(405).contentType("application/problem+json");
         given().contentType(ContentType.XML).body("<a/>").post("/generate").then().statusCode(415)
-                .contentType(ContentType.JSON);
+                .contentType("application/problem+json");
     }
 
     /** The i-th real word of the model's vocabulary (not {@code <eos>}). */
@@ -221,9 +221,9 @@ class GenerationApiTest {
     }
 
     private static void invalid(Response response, String field) {
-        response.then().statusCode(400).contentType(ContentType.JSON)
-                .body("error", equalTo("invalid_request"))
-                .body("fields", hasKey(field))
+        response.then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:wordlm:problem:invalid-request"))
+                .body("errors.field", hasItem(field))
                 .body(not(containsString("Exception")))
                 .body(not(containsString("dev.wordlm")));
     }

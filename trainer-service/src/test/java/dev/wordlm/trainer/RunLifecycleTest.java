@@ -187,7 +187,7 @@ class RunLifecycleTest {
     @Test
     void aDryRunCompletesWithoutACheckpoint() {
         Map<String, Object> body = Api.tinyRun(50);
-        body.put("dry_run", true);
+        body.put("dryRun", true);
         UUID id = Api.submit(body);
         JsonPath run = Api.awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
         assertTrue(run.getBoolean("config.dryRun"));

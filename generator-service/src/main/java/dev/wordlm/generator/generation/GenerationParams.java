@@ -3,7 +3,7 @@ package dev.wordlm.generator.generation;
 import dev.wordlm.generation.GenerationOptions;
 import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.options.OptionValues;
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.ProblemException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +50,7 @@ final class GenerationParams {
         GenerationOptions.Builder b = GenerationOptions.fromValues(start(), single, problems);
         List<String> prompt = values.get(PROMPT);
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
+            throw ProblemException.invalid(problems);
         }
         return b.prompt(prompt == null || prompt.isEmpty() ? null : prompt.get(0)).build();
     }
@@ -62,7 +62,7 @@ final class GenerationParams {
         Map<String, String> problems = new LinkedHashMap<>();
         GenerationOptions.Builder b = GenerationOptions.fromValues(start(), OptionValues.of(body), problems);
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
+            throw ProblemException.invalid(problems);
         }
         return b.prompt(body.prompt()).build();
     }

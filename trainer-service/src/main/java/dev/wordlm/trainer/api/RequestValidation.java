@@ -1,5 +1,8 @@
 package dev.wordlm.trainer.api;
 
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
+import dev.wordlm.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
@@ -25,17 +28,17 @@ public class RequestValidation {
         if (violations.isEmpty()) {
             return;
         }
-        List<FieldError> errors = violations.stream()
-                .map(v -> new FieldError(field(v.getPropertyPath()), v.getMessage()))
-                .sorted(Comparator.comparing(FieldError::field))
+        List<FieldProblem> errors = violations.stream()
+                .map(v -> new FieldProblem(field(v.getPropertyPath()), v.getMessage()))
+                .sorted(Comparator.comparing(FieldProblem::field))
                 .toList();
-        throw new InvalidInputException("invalid request", errors);
+        throw ProblemException.invalid(errors);
     }
 
     /**
      * An integer query parameter in {@code [min, max]}, surrounding blanks ignored.
      *
-     * @throws InvalidInputException naming {@code name} when the value is not such an integer
+     * @throws ProblemException naming {@code name} when the value is not such an integer
      */
     public static int intParam(String name, String value, int min, int max) {
         try {
@@ -47,7 +50,7 @@ public class RequestValidation {
             // reported below
         }
         String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
-        throw InvalidInputException.of(name, "must be " + range + ", got '" + value + "'");
+        throw ProblemException.invalid(name, "must be " + range + ", got " + Echo.of(value));
     }
 
     private static String field(Path path) {

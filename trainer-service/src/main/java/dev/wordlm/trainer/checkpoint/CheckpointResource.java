@@ -1,9 +1,9 @@
 package dev.wordlm.trainer.checkpoint;
 
-import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.problem.Problem;
 import dev.wordlm.trainer.api.Ids;
-import dev.wordlm.trainer.api.InvalidInputException;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.api.RequestValidation;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -44,21 +46,25 @@ public class CheckpointResource {
             description = "The generator asks for `?selection=newest&limit=1` (or `best`, optionally within one `runId`) "
                     + "to know what to serve at start-up.")
     @APIResponse(responseCode = "400", description = "Invalid selection, limit or runId",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public List<CheckpointView> list(@QueryParam("selection") @DefaultValue("newest") String selection,
-                                     @QueryParam("limit") @DefaultValue("20") String limit,
-                                     @QueryParam("runId") String runId) {
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    public List<CheckpointView> list(
+            @Parameter(schema = @Schema(enumeration = {"newest", "best"}, defaultValue = "newest"))
+            @QueryParam("selection") @DefaultValue("newest") String selection,
+            @Parameter(description = "At most this many", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "" + MAX_LIMIT, defaultValue = "20")) @QueryParam("limit") @DefaultValue("20") String limit,
+            @Parameter(description = "Only this run's checkpoints", schema = @Schema(type = SchemaType.STRING,
+                    format = "uuid")) @QueryParam("runId") String runId) {
         Sort order = switch (selection) {
             case "newest" -> Sort.descending("createdAt");
             case "best" -> Sort.ascending("validLoss").and("createdAt", Sort.Direction.Descending);
-            default -> throw InvalidInputException.of("selection", "must be newest or best, got '" + selection + "'");
+            default -> throw ProblemException.invalid("selection", "must be newest or best, got " + Echo.of(selection));
         };
         int n = RequestValidation.intParam("limit", limit, 1, MAX_LIMIT);
         PanacheQuery<CheckpointRecord> query;
         if (runId == null || runId.isBlank()) {
             query = CheckpointRecord.findAll(order);
         } else {
-            UUID run = Ids.parse(runId).orElseThrow(() -> InvalidInputException.of("runId", "is not a UUID: '" + runId + "'"));
+            UUID run = Ids.parse(runId).orElseThrow(() -> ProblemException.invalid("runId", "is not a UUID: " + Echo.of(runId)));
             query = CheckpointRecord.find("runId", order, run);
         }
         return query.page(0, n).list().stream().map(views::of).toList();
@@ -70,7 +76,7 @@ public class CheckpointResource {
     @Transactional
     @Operation(summary = "A checkpoint: run, epoch, validation perplexity, sha256, size, model, download URL")
     @APIResponse(responseCode = "404", description = "No such checkpoint",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public CheckpointView get(@PathParam("id") String id) {
         return views.of(find(id));
     }
@@ -82,7 +88,7 @@ public class CheckpointResource {
     @Operation(summary = "The checkpoint file (.wlm); its sha256 is in the metadata and the ETag")
     public Response content(@PathParam("id") String id) {
         CheckpointRecord c = find(id);
-        java.nio.file.Path file = files.resolve(c.file).orElseThrow(() -> new NotFoundProblem(
+        java.nio.file.Path file = files.resolve(c.file).orElseThrow(() -> ProblemException.notFound(
                 "the file of checkpoint " + c.id + " is not on this replica's checkpoint volume"));
         return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"" + c.id + ".wlm\"")
@@ -95,7 +101,7 @@ public class CheckpointResource {
         UUID checkpointId = Ids.parse(id).orElse(null);
         CheckpointRecord c = checkpointId == null ? null : CheckpointRecord.findById(checkpointId);
         if (c == null) {
-            throw new NotFoundProblem("no checkpoint with id '" + id + "'");
+            throw ProblemException.notFound("no checkpoint with id " + Echo.of(id));
         }
         return c;
     }

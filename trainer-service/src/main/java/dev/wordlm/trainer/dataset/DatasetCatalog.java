@@ -3,9 +3,9 @@ package dev.wordlm.trainer.dataset;
 import dev.wordlm.corpus.Corpus;
 import dev.wordlm.corpus.CorpusException;
 import dev.wordlm.corpus.SampleCorpus;
-import dev.wordlm.trainer.api.ConflictProblem;
-import dev.wordlm.trainer.api.FieldError;
-import dev.wordlm.trainer.api.InvalidInputException;
+import dev.wordlm.problem.ProblemException;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
 import dev.wordlm.trainer.config.TrainerSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -53,7 +53,7 @@ public class DatasetCatalog {
             return Optional.of("is not a dataset name (" + NAME_RULE + ")");
         }
         if (!exists(name)) {
-            return Optional.of("unknown dataset '" + name + "'; available: " + String.join(", ", names()));
+            return Optional.of("unknown dataset " + Echo.of(name) + "; available: " + String.join(", ", names()));
         }
         return Optional.empty();
     }
@@ -104,7 +104,7 @@ public class DatasetCatalog {
     public Corpus load(String name) {
         Path dir = directory(name).orElseThrow(() -> new CorpusException(validName(name)
                 ? "dataset '" + name + "' does not exist (any more) under the data root"
-                : "'" + name + "' is not a dataset name"));
+                : Echo.of(name) + " is not a dataset name"));
         return Corpus.load(dir);
     }
 
@@ -113,23 +113,23 @@ public class DatasetCatalog {
      * one word; the dataset appears at once and complete, or not at all.
      */
     public DatasetView add(String name, Map<String, Path> uploads) {
-        List<FieldError> errors = new ArrayList<>();
+        List<FieldProblem> errors = new ArrayList<>();
         if (!validName(name)) {
-            errors.add(new FieldError("name", name == null || name.isBlank() ? "is required" : "must be " + NAME_RULE));
+            errors.add(new FieldProblem("name", name == null || name.isBlank() ? "is required" : "must be " + NAME_RULE));
         }
         for (String field : FIELDS) {
             Path file = uploads.get(field);
             if (file == null) {
-                errors.add(new FieldError(field, "is required: a text file, one sentence per line"));
+                errors.add(new FieldProblem(field, "is required: a text file, one sentence per line"));
             } else {
-                Corpus.problem(file).ifPresent(p -> errors.add(new FieldError(field, p))); // what training would reject
+                Corpus.problem(file).ifPresent(p -> errors.add(new FieldProblem(field, p))); // what training would reject
             }
         }
         if (!errors.isEmpty()) {
-            throw new InvalidInputException("invalid dataset upload", errors);
+            throw ProblemException.invalid(errors);
         }
         if (exists(name)) {
-            throw new ConflictProblem("dataset '" + name + "' already exists");
+            throw ProblemException.conflict("dataset '" + name + "' already exists");
         }
         Path staging = root.resolve(".upload-" + UUID.randomUUID());
         try {
@@ -140,7 +140,7 @@ public class DatasetCatalog {
             }
             Files.move(staging, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            throw new ConflictProblem("dataset '" + name + "' already exists");
+            throw ProblemException.conflict("dataset '" + name + "' already exists");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store dataset " + name, e);
         } finally {

@@ -1,7 +1,8 @@
 package dev.wordlm.trainer.dataset;
 
-import dev.wordlm.trainer.api.ApiError;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.Problem;
+import dev.wordlm.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,9 +44,9 @@ public class DatasetResource {
     @Path("{name}")
     @Operation(summary = "One dataset")
     @APIResponse(responseCode = "404", description = "No such dataset",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public DatasetView get(@PathParam("name") String name) {
-        return catalog.view(name).orElseThrow(() -> new NotFoundProblem("no dataset named '" + name + "'"));
+        return catalog.view(name).orElseThrow(() -> ProblemException.notFound("no dataset named " + Echo.of(name)));
     }
 
     @POST
@@ -56,9 +57,9 @@ public class DatasetResource {
     @APIResponse(responseCode = "201", description = "Stored",
             content = @Content(schema = @Schema(implementation = DatasetView.class)))
     @APIResponse(responseCode = "400", description = "A bad name or file; each bad field is named",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A dataset with this name exists",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response upload(@RestForm("name") String name, @RestForm("train") FileUpload train,
                            @RestForm("valid") FileUpload valid, @RestForm("test") FileUpload test) {
         Map<String, java.nio.file.Path> files = new HashMap<>();

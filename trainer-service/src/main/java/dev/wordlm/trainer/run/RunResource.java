@@ -2,9 +2,10 @@ package dev.wordlm.trainer.run;
 
 import dev.wordlm.events.RunStatus;
 import dev.wordlm.events.RunStatusChanged;
-import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.problem.Problem;
 import dev.wordlm.trainer.api.Ids;
-import dev.wordlm.trainer.api.InvalidInputException;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.api.RequestValidation;
 import dev.wordlm.trainer.live.LiveEvent;
 import dev.wordlm.trainer.live.RunEventHub;
@@ -33,6 +34,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -45,6 +48,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Tag(name = "runs")
 public class RunResource {
     static final int MAX_PAGE_SIZE = 200;
+    /** Far beyond any real list, and small enough that page times size never overflows an offset. */
+    static final int MAX_PAGE = 1_000_000;
 
     private final RunService service;
     private final RunQueries queries;
@@ -73,10 +78,10 @@ public class RunResource {
     @APIResponse(responseCode = "202", description = "Queued; Location names the run",
             content = @Content(schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "400", description = "Invalid request; each bad field is named",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response create(RunRequest body) {
         if (body == null) {
-            throw InvalidInputException.of("body", "a JSON object with the run's dataset and hyperparameters is required");
+            throw ProblemException.invalid("body", "a JSON object with the run's dataset and hyperparameters is required");
         }
         validation.check(body);
         TrainingRun run = service.create(body);
@@ -86,9 +91,14 @@ public class RunResource {
 
     @GET
     @Operation(summary = "List runs, newest first, optionally only those in one status")
-    public RunPage list(@QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") String page,
-                        @QueryParam("size") @DefaultValue("20") String size) {
-        return queries.page(parseStatus(status), RequestValidation.intParam("page", page, 0, Integer.MAX_VALUE),
+    public RunPage list(
+            @Parameter(description = "Only runs in this status", schema = @Schema(implementation = RunStatus.class))
+            @QueryParam("status") String status,
+            @Parameter(description = "Page number, from 0", schema = @Schema(type = SchemaType.INTEGER, minimum = "0",
+                    maximum = "" + MAX_PAGE, defaultValue = "0")) @QueryParam("page") @DefaultValue("0") String page,
+            @Parameter(description = "Runs per page", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "" + MAX_PAGE_SIZE, defaultValue = "20")) @QueryParam("size") @DefaultValue("20") String size) {
+        return queries.page(parseStatus(status), RequestValidation.intParam("page", page, 0, MAX_PAGE),
                 RequestValidation.intParam("size", size, 1, MAX_PAGE_SIZE));
     }
 
@@ -96,7 +106,7 @@ public class RunResource {
     @Path("{id}")
     @Operation(summary = "A run: status, progress, perplexities, timings, error, checkpoints")
     @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public RunView get(@PathParam("id") String id) {
         return queries.view(Ids.runId(id));
     }
@@ -130,7 +140,7 @@ public class RunResource {
     @APIResponse(responseCode = "202", description = "Cancelled, or cancellation requested",
             content = @Content(schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "409", description = "The run has already ended",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response cancel(@PathParam("id") String id) {
         UUID runId = Ids.runId(id);
         TrainingRun run = service.cancel(runId);
@@ -151,8 +161,8 @@ public class RunResource {
         try {
             return RunStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw InvalidInputException.of("status", "must be one of " + Arrays.stream(RunStatus.values())
-                    .map(Enum::name).collect(Collectors.joining(", ")) + ", got '" + status + "'");
+            throw ProblemException.invalid("status", "must be one of " + Arrays.stream(RunStatus.values())
+                    .map(Enum::name).collect(Collectors.joining(", ")) + ", got " + Echo.of(status));
         }
     }
 }
