@@ -98,7 +98,14 @@ public class ProblemMappers {
             case 415 -> "this endpoint does not take a body of this Content-Type";
             default -> HttpStatus.reason(status);
         };
-        Response answer = responses.response(Problem.of(status, HttpStatus.kind(status), detail, List.of()));
+        String field = switch (status) {
+            case 406 -> "Accept";
+            case 413 -> JsonProblems.BODY;
+            case 415 -> "Content-Type";
+            default -> null;
+        };
+        Response answer = responses.response(Problem.of(status, HttpStatus.kind(status), detail,
+                field == null ? List.of() : List.of(new FieldProblem(field, detail))));
         String allow = e.getResponse() == null ? null : e.getResponse().getHeaderString("Allow");
         return allow == null ? answer : Response.fromResponse(answer).header("Allow", allow).build();
     }
@@ -116,6 +123,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (UnreadableBody.is(e)) {
+            LOG.debugf("unreadable request body: %s", e.toString());
+            return responses.response(ProblemException.invalid(JsonProblems.BODY,
+                    "cannot be read: it is not a well-formed body of its Content-Type"));
+        }
         String dependency = LostDependency.of(e).orElse(null);
         if (dependency != null) {
             LOG.warnf("answering 503: the %s is unavailable (%s)", dependency, e.toString());

@@ -10,12 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Refuses, before a byte of the body is read, what no endpoint could accept: a request target over
  * {@code wordlm.http.max-uri-length} (414), a body announced larger than {@code wordlm.http.max-body-size} outside the
- * upload paths (413, then the connection is closed so the rest is never read), and a body without a Content-Type
- * (415). Each answer is a {@link Problem}.
+ * upload paths (413, then the connection is closed so the rest is never read), a body without a Content-Type or
+ * with one that does not parse (415), and a multipart body without a boundary (400). Each answer is a
+ * {@link Problem}.
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -23,6 +25,10 @@ public class RequestLimits {
     private static final int ORDER = -1_000;
     private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.DELETE, HttpMethod.TRACE);
+
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+\\s*(;.*)?", Pattern.DOTALL);
+    private static final Pattern BOUNDARY = Pattern.compile(";\\s*boundary=\\S", Pattern.CASE_INSENSITIVE);
 
     private final HttpLimits limits;
     private final ProblemResponses responses;
@@ -42,7 +48,7 @@ public class RequestLimits {
         HttpServerRequest request = rc.request();
         String uri = request.uri();
         if (uri != null && uri.length() > limits.maxUriLength()) {
-            refuse(rc, 414, "the request target is " + uri.length() + " characters long; at most "
+            refuse(rc, 414, "uri", "the request target is " + uri.length() + " characters long; at most "
                     + limits.maxUriLength() + " are accepted", true);
             return;
         }
@@ -50,18 +56,27 @@ public class RequestLimits {
         boolean chunked = request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
         long announced = parseLength(length);
         if (announced < 0 && length != null) {
-            refuse(rc, 400, "the Content-Length header is not a byte count", true);
+            refuse(rc, 400, "Content-Length", "the Content-Length header is not a byte count", true);
             return;
         }
         boolean upload = uploadPaths.contains(request.path());
         long max = limits.maxBodySize().asLongValue();
         if (!upload && announced > max) {
-            refuse(rc, 413, "the request body has " + announced + " bytes; this endpoint takes at most " + max, true);
+            refuse(rc, 413, "body", "the request body has " + announced + " bytes; this endpoint takes at most " + max, true);
             return;
         }
         boolean hasBody = announced > 0 || chunked;
-        if (hasBody && !BODILESS.contains(request.method()) && request.getHeader(HttpHeaders.CONTENT_TYPE) == null) {
-            refuse(rc, 415, "a request with a body needs a Content-Type header (application/json for JSON)", true);
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (hasBody && !BODILESS.contains(request.method()) && type == null) {
+            refuse(rc, 415, "Content-Type", "a request with a body needs a Content-Type header (application/json for JSON)", true);
+            return;
+        }
+        if (type != null && !MEDIA_TYPE.matcher(type).matches()) {
+            refuse(rc, 415, "Content-Type", "the Content-Type header is not a media type (type/subtype)", true);
+            return;
+        }
+        if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10) && !BOUNDARY.matcher(type).find()) {
+            refuse(rc, 400, "Content-Type", "a multipart body needs a boundary parameter in its Content-Type", true);
             return;
         }
         rc.next();
@@ -78,8 +93,9 @@ public class RequestLimits {
         }
     }
 
-    private void refuse(RoutingContext rc, int status, String detail, boolean close) {
-        String body = responses.json(Problem.of(status, HttpStatus.kind(status), detail, List.of()));
+    private void refuse(RoutingContext rc, int status, String field, String detail, boolean close) {
+        String body = responses.json(Problem.of(status, HttpStatus.kind(status), detail,
+                List.of(new FieldProblem(field, detail))));
         var response = rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (close && rc.request().version() != HttpVersion.HTTP_2) {
             // The body (or the rest of it) is never read: the connection cannot carry another request. (An HTTP/2

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.Validator;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,25 @@ public class RequestValidation {
         }
         String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
         throw ProblemException.invalid(name, "must be " + range + ", got " + Echo.of(value));
+    }
+
+    /**
+     * Refuses query parameters other than {@code known} (a typo such as {@code sise=5} would otherwise be ignored) and
+     * any given twice.
+     */
+    public static void onlyParams(UriInfo uri, Set<String> known) {
+        List<FieldProblem> errors = new java.util.ArrayList<>();
+        uri.getQueryParameters().forEach((name, values) -> {
+            if (!known.contains(name)) {
+                errors.add(new FieldProblem(Echo.of(name).replace("'", ""), "unknown parameter; known: "
+                        + String.join(", ", new java.util.TreeSet<>(known))));
+            } else if (values.size() > 1) {
+                errors.add(new FieldProblem(name, "is given " + values.size() + " times; give it once"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
     }
 
     private static String field(Path path) {

@@ -3,12 +3,15 @@ package dev.wordlm.trainer.checkpoint;
 import dev.wordlm.problem.Problem;
 import dev.wordlm.trainer.api.Ids;
 import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
+import dev.wordlm.problem.ProblemResponses;
 import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.api.RequestValidation;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +19,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -34,9 +41,12 @@ public class CheckpointResource {
     private final CheckpointViews views;
     private final CheckpointFiles files;
 
-    public CheckpointResource(CheckpointViews views, CheckpointFiles files) {
+    private final ProblemResponses responses;
+
+    public CheckpointResource(CheckpointViews views, CheckpointFiles files, ProblemResponses responses) {
         this.views = views;
         this.files = files;
+        this.responses = responses;
     }
 
     @GET
@@ -53,7 +63,8 @@ public class CheckpointResource {
             @Parameter(description = "At most this many", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                     maximum = "" + MAX_LIMIT, defaultValue = "20")) @QueryParam("limit") @DefaultValue("20") String limit,
             @Parameter(description = "Only this run's checkpoints", schema = @Schema(type = SchemaType.STRING,
-                    format = "uuid")) @QueryParam("runId") String runId) {
+                    format = "uuid")) @QueryParam("runId") String runId, @Context UriInfo uri) {
+        RequestValidation.onlyParams(uri, java.util.Set.of("selection", "limit", "runId"));
         Sort order = switch (selection) {
             case "newest" -> Sort.descending("createdAt");
             case "best" -> Sort.ascending("validLoss").and("createdAt", Sort.Direction.Descending);
@@ -85,14 +96,40 @@ public class CheckpointResource {
     @Path("{id}/content")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
     @Transactional
-    @Operation(summary = "The checkpoint file (.wlm); its sha256 is in the metadata and the ETag")
-    public Response content(@PathParam("id") String id) {
+    @Operation(summary = "The checkpoint file (.wlm); its sha256 is in the metadata and the ETag",
+            description = "A single `Range: bytes=a-b` gives 206 with that part (416 beyond the file; several ranges "
+                    + "give the whole file); `If-None-Match` with the ETag gives 304.")
+    public Response content(@PathParam("id") String id, @HeaderParam("Range") String range,
+                            @HeaderParam("If-None-Match") String ifNoneMatch) throws IOException {
         CheckpointRecord c = find(id);
         java.nio.file.Path file = files.resolve(c.file).orElseThrow(() -> ProblemException.notFound(
                 "the file of checkpoint " + c.id + " is not on this replica's checkpoint volume"));
-        return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        String etag = "\"" + c.sha256 + "\"";
+        if (ByteRange.matches(ifNoneMatch, etag)) {
+            return Response.notModified().header("ETag", etag).build();
+        }
+        long size = Files.size(file);
+        ByteRange part = ByteRange.parse(range, size).orElse(null);
+        if (part != null && part.unsatisfiable()) {
+            return Response.fromResponse(responses.response(Problem.of(416, "range-not-satisfiable",
+                    "the file has " + size + " bytes: the range " + Echo.of(range) + " starts beyond it",
+                    List.of(new FieldProblem("Range", "starts beyond the end of the file")))))
+                    .header("Content-Range", "bytes */" + size).build();
+        }
+        Response.ResponseBuilder answer;
+        if (part != null) {
+            answer = Response.status(206).entity(part.of(file)).header("Content-Range", part.contentRange())
+                    .header("Content-Length", part.length());
+        } else if (range != null) {
+            // Not served as ranges (several, or not in bytes): the whole file, without any range header.
+            answer = Response.ok(ByteRange.whole(size).of(file)).header("Content-Length", size);
+        } else {
+            answer = Response.ok(file.toFile());
+        }
+        return answer.type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", "attachment; filename=\"" + c.id + ".wlm\"")
-                .header("ETag", "\"" + c.sha256 + "\"")
+                .header("ETag", etag)
                 .header("X-Checkpoint-Sha256", c.sha256)
                 .build();
     }

@@ -37,6 +37,8 @@ public class DatasetCatalog {
     public static final String NAME_RULE = "lower-case letters, digits, '-' and '_', starting with a letter or digit, "
             + "at most 64 characters";
     private static final String[] FIELDS = {"train", "valid", "test"};
+    /** The file parts of an upload. */
+    static final java.util.Set<String> FIELD_SET = java.util.Set.of(FIELDS);
 
     private final Path root;
 
@@ -108,6 +110,24 @@ public class DatasetCatalog {
         return Corpus.load(dir);
     }
 
+    /** Text holds no NUL byte: one is binary data, or text in another encoding than UTF-8. */
+    private static Optional<String> nulByte(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            long offset = 0;
+            for (int n; (n = in.read(buffer)) > 0; offset += n) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == 0) {
+                        return Optional.of("contains a NUL byte (at byte " + (offset + i) + "): not a text file");
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read an uploaded file", e);
+        }
+    }
+
     /**
      * Adds a dataset from uploaded files (keys train, valid, test). Each must be non-empty UTF-8 text with at least
      * one word; the dataset appears at once and complete, or not at all.
@@ -122,7 +142,8 @@ public class DatasetCatalog {
             if (file == null) {
                 errors.add(new FieldProblem(field, "is required: a text file, one sentence per line"));
             } else {
-                Corpus.problem(file).ifPresent(p -> errors.add(new FieldProblem(field, p))); // what training would reject
+                Corpus.problem(file).or(() -> nulByte(file))
+                        .ifPresent(p -> errors.add(new FieldProblem(field, p))); // what training would reject
             }
         }
         if (!errors.isEmpty()) {

@@ -1,6 +1,9 @@
 package dev.wordlm.trainer.dataset;
 
 import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
+import dev.wordlm.problem.ProblemException;
+import dev.wordlm.problem.Text;
 import dev.wordlm.problem.Problem;
 import dev.wordlm.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -12,6 +15,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.multipart.FormValue;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 /** Datasets runs can train on: {@code sample}, the directories under the data root, and uploaded ones. */
 @Path("/api/datasets")
@@ -52,27 +57,43 @@ public class DatasetResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload a dataset",
-            description = "Multipart form: name, and the files train, valid and test (UTF-8 text, one sentence per "
-                    + "line). The request size is limited by quarkus.http.limits.max-body-size.")
+            description = "Multipart form: name, and the files train, valid and test (UTF-8 text without NUL bytes, "
+                    + "one sentence per line), each exactly once and nothing else. The request size is limited by "
+                    + "quarkus.http.limits.max-body-size.")
     @APIResponse(responseCode = "201", description = "Stored",
             content = @Content(schema = @Schema(implementation = DatasetView.class)))
     @APIResponse(responseCode = "400", description = "A bad name or file; each bad field is named",
             content = @Content(schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A dataset with this name exists",
             content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Response upload(@RestForm("name") String name, @RestForm("train") FileUpload train,
-                           @RestForm("valid") FileUpload valid, @RestForm("test") FileUpload test) {
+    public Response upload(MultipartFormDataInput form) {
         Map<String, java.nio.file.Path> files = new HashMap<>();
-        put(files, "train", train);
-        put(files, "valid", valid);
-        put(files, "test", test);
+        String name = null;
+        List<FieldProblem> errors = new ArrayList<>();
+        for (Map.Entry<String, Collection<FormValue>> part : form.getValues().entrySet()) {
+            String field = part.getKey() == null ? "" : part.getKey();
+            List<FormValue> values = List.copyOf(part.getValue());
+            boolean isName = field.equals("name");
+            if (!isName && !DatasetCatalog.FIELD_SET.contains(field)) {
+                errors.add(new FieldProblem(Echo.of(field).replace("'", ""),
+                        "unknown part; the parts are name, train, valid and test"));
+            } else if (values.size() != 1) {
+                errors.add(new FieldProblem(field, "is given " + values.size() + " times; give it once"));
+            } else if (isName && values.get(0).isFileItem()) {
+                errors.add(new FieldProblem(field, "must be a plain form field, not a file"));
+            } else if (isName) {
+                name = values.get(0).getValue();
+                Text.problem(name).ifPresent(p -> errors.add(new FieldProblem("name", p)));
+            } else if (!values.get(0).isFileItem()) {
+                errors.add(new FieldProblem(field, "must be a file part (with a filename), not a plain field"));
+            } else {
+                files.put(field, values.get(0).getFileItem().getFile());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
         DatasetView view = catalog.add(name, files);
         return Response.created(URI.create("/api/datasets/" + view.name())).entity(view).build();
-    }
-
-    private static void put(Map<String, java.nio.file.Path> files, String field, FileUpload upload) {
-        if (upload != null && upload.uploadedFile() != null) {
-            files.put(field, upload.uploadedFile());
-        }
     }
 }

@@ -24,6 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
@@ -97,7 +98,9 @@ public class RunResource {
             @Parameter(description = "Page number, from 0", schema = @Schema(type = SchemaType.INTEGER, minimum = "0",
                     maximum = "" + MAX_PAGE, defaultValue = "0")) @QueryParam("page") @DefaultValue("0") String page,
             @Parameter(description = "Runs per page", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                    maximum = "" + MAX_PAGE_SIZE, defaultValue = "20")) @QueryParam("size") @DefaultValue("20") String size) {
+                    maximum = "" + MAX_PAGE_SIZE, defaultValue = "20")) @QueryParam("size") @DefaultValue("20") String size,
+            @Context UriInfo uri) {
+        RequestValidation.onlyParams(uri, java.util.Set.of("status", "page", "size"));
         return queries.page(parseStatus(status), RequestValidation.intParam("page", page, 0, MAX_PAGE),
                 RequestValidation.intParam("size", size, 1, MAX_PAGE_SIZE));
     }
