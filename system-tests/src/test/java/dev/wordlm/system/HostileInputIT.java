@@ -356,7 +356,7 @@ class HostileInputIT {
         assertEquals("413", status);
         assertTrue(sent.get() < size, "the trainer stopped reading: " + sent.get() + " bytes sent of " + size);
         assertTrue(growth < 50L << 20, "RSS growth " + growth / (1 << 20) + " MB");
-        System.out.printf("faults: HugeBody ok, 413 after %.2f s, %d MB of 200 sent, trainer RSS %+d MB (%d -> %d MB)%n",
+        System.out.printf("faults: HostileInputIT.hugeBody ok, 413 after %.2f s, %d MB of 200 sent, trainer RSS %+d MB (%d -> %d MB)%n",
                 seconds, sent.get() >> 20, growth >> 20, before >> 20, after >> 20);
     }
 
