@@ -207,6 +207,31 @@ class GenerationApiTest {
                 .body(containsString("/api/model"));
     }
 
+    /** Every generation parameter is documented with its type and range, from the one option list. */
+    @Test
+    void openApiShowsEveryParameterWithItsBounds() {
+        io.restassured.path.json.JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> query = doc.getList("paths.'/generate/stream'.get.parameters");
+        Map<String, Map<String, Object>> byName = new java.util.HashMap<>();
+        query.forEach(p -> byName.put((String) p.get("name"), p));
+        assertTrue(byName.keySet().containsAll(List.of("prompt", "words", "temperature", "seed", "topK", "topP")),
+                byName.keySet().toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> words = (Map<String, Object>) byName.get("words").get("schema");
+        assertEquals(1, ((Number) words.get("minimum")).intValue());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> temperature = (Map<String, Object>) byName.get("temperature").get("schema");
+        assertEquals(1000, ((Number) temperature.get("maximum")).intValue());
+        for (String type : List.of("multipart/form-data", "application/x-www-form-urlencoded")) {
+            Map<String, Object> form = doc.getMap("paths.'/generate'.post.requestBody.content.'" + type
+                    + "'.schema.properties");
+            assertTrue(form.keySet().containsAll(List.of("prompt", "words", "topP")), type + ": " + form.keySet());
+        }
+        assertEquals(0, ((Number) doc.get("components.schemas.GenerateJsonRequest.properties.topP.exclusiveMinimum"))
+                .intValue());
+    }
+
     @Test
     void unknownRoutesAndMethodsAnswerJson() {
         given().get("/nothing-here").then().statusCode(404).contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:not-found"));

@@ -223,5 +223,9 @@ class RunValidationTest {
         assertEquals(0, ((Number) props.get("lr").get("exclusiveMinimum")).intValue());
         assertEquals(1, ((Number) props.get("dropout").get("exclusiveMaximum")).intValue());
         assertEquals(java.util.List.of("RNN_TANH", "RNN_RELU", "LSTM", "GRU"), props.get("model").get("enum"));
+        assertEquals(1000, ((Number) props.get("lr").get("maximum")).intValue());
+        java.util.List<Map<String, Object>> paging = doc.getList("paths.'/api/runs'.get.parameters");
+        Map<String, Object> page = paging.stream().filter(p -> "page".equals(p.get("name"))).findFirst().orElseThrow();
+        assertEquals(1_000_000, ((Number) ((Map<?, ?>) page.get("schema")).get("maximum")).intValue());
     }
 }
