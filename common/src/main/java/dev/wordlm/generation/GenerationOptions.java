@@ -19,7 +19,8 @@ public final class GenerationOptions {
     public static final Hyperparameter<GenerationRequest, Builder, Double> TEMPERATURE = Hyperparameter.of(
             "temperature", ValueKind.DOUBLE, 1.0, GenerationRequest::temperature, Builder::temperature,
             "temperature - higher will increase diversity")
-            .within(Bounds.atLeast(1e-3).withText("has to be greater or equal 1e-3"));
+            // The reference has no upper bound; far beyond 1000 every word is equally likely and the number a typo.
+            .within(Bounds.between(1e-3, 1000).withText("has to be greater or equal 1e-3 and at most 1000"));
     public static final Hyperparameter<GenerationRequest, Builder, Long> SEED = Hyperparameter.of("seed",
             ValueKind.LONG, 1111L, GenerationRequest::seed, Builder::seed,
             "random seed (the services draw one when it is left out)");

@@ -16,6 +16,14 @@ import java.util.Optional;
  * all come from this list.
  */
 public final class TrainOptions {
+    /**
+     * Upper bounds where the reference has none: far above any useful value (its defaults are lr 20, clip 0.25,
+     * decay 4), low enough that a typo such as {@code 1e308} is refused instead of training to NaN.
+     */
+    static final double MAX_LR = 1000;
+    static final double MAX_CLIP = 1000;
+    static final double MAX_DECAY = 1000;
+
     public static final Hyperparameter<TrainConfig, TrainConfig.Builder, ModelType> MODEL = Hyperparameter.of("model",
             ValueKind.choice(ModelType.class, ModelType::parse), ModelType.LSTM, TrainConfig::model,
             TrainConfig.Builder::model, "type of network");
@@ -30,10 +38,10 @@ public final class TrainOptions {
             .within(Bounds.between(1, 16));
     public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Double> LR = Hyperparameter.of("lr",
             ValueKind.DOUBLE, 20.0, TrainConfig::lr, TrainConfig.Builder::lr, "initial learning rate")
-            .within(Bounds.positive());
+            .within(Bounds.above(0, MAX_LR));
     public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Double> CLIP = Hyperparameter.of("clip",
             ValueKind.DOUBLE, 0.25, TrainConfig::clip, TrainConfig.Builder::clip,
-            "gradient clipping: maximum global L2 norm of all gradients").within(Bounds.positive());
+            "gradient clipping: maximum global L2 norm of all gradients").within(Bounds.above(0, MAX_CLIP));
     public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Integer> EPOCHS = Hyperparameter.of("epochs",
             ValueKind.INT, 40, TrainConfig::epochs, TrainConfig.Builder::epochs, "upper epoch limit")
             .within(Bounds.between(1, 10_000)).mayChangeOnResume();
@@ -50,7 +58,7 @@ public final class TrainOptions {
     public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Double> DECAY = Hyperparameter.of("decay",
             ValueKind.DOUBLE, 4.0, TrainConfig::decay, TrainConfig.Builder::decay,
             "divide the learning rate by this when validation loss does not improve")
-            .within(Bounds.atLeast(1).withNote("1 = never anneal"));
+            .within(Bounds.between(1, MAX_DECAY).withNote("1 = never anneal"));
     public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Boolean> TIED = Hyperparameter.of("tied",
             ValueKind.BOOLEAN, false, TrainConfig::tied, TrainConfig.Builder::tied,
             "tie the word embedding and softmax weights (needs emsize == nhid)");

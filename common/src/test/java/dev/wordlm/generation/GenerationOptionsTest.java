@@ -38,7 +38,7 @@ class GenerationOptionsTest {
                 .build();
         Map<String, String> p = bad.problems(500, 5);
         assertEquals("must be between 1 and 500, got 0", p.get("words"));
-        assertEquals("has to be greater or equal 1e-3, got 1.0E-4", p.get("temperature"));
+        assertEquals("has to be greater or equal 1e-3 and at most 1000, got 1.0E-4", p.get("temperature"));
         assertEquals("must be 0 (off) or positive, got -1", p.get("topK"));
         assertEquals("must be in (0, 1], got 0.0", p.get("topP"));
         assertEquals("must be at most 5 characters, got 6", p.get("prompt"));

@@ -131,10 +131,11 @@ public class TrainOptionsTest {
         TrainConfig bad = TrainConfig.builder().emsize(0).lr(-1).dropout(1).decay(0.5).logInterval(0).build();
         Map<String, String> p = bad.problems();
         assertEquals("must be between 1 and 8192, got 0", p.get("emsize"));
-        assertEquals("must be a positive number, got -1.0", p.get("lr"));
+        assertEquals("must be in (0, 1000], got -1.0", p.get("lr"));
+        assertEquals("must be in (0, 1000], got 1.0E308", TrainConfig.builder().lr(1e308).build().problems().get("lr"));
         assertEquals("must be in [0, 1), got 1.0", p.get("dropout"));
-        assertEquals("must be a number >= 1 (1 = never anneal), got 0.5", p.get("decay"));
+        assertEquals("must be in [1, 1000] (1 = never anneal), got 0.5", p.get("decay"));
         assertEquals("must be at least 1, got 0", p.get("logInterval"));
-        assertEquals("must be a positive number, got NaN", TrainConfig.builder().clip(Double.NaN).build().problems().get("clip"));
+        assertEquals("must be in (0, 1000], got NaN", TrainConfig.builder().clip(Double.NaN).build().problems().get("clip"));
     }
 }

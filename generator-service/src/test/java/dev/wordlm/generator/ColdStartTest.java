@@ -52,14 +52,14 @@ class ColdStartTest {
     @Test
     @Order(1)
     void withoutAModelGenerationIs503AndTheServiceIsNotReady() {
-        given().multiPart("words", "10").post("/generate").then().statusCode(503).contentType(ContentType.JSON)
-                .header("Retry-After", notNullValue()).body("error", equalTo("no_model"));
+        given().multiPart("words", "10").post("/generate").then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", notNullValue()).body("type", equalTo("urn:wordlm:problem:no-model"));
         given().contentType(ContentType.JSON).body(Map.of("words", 10)).post("/generate").then().statusCode(503)
-                .body("error", equalTo("no_model"));
-        given().get("/generate/stream?words=10").then().statusCode(503).contentType(ContentType.JSON)
-                .body("error", equalTo("no_model"));
+                .body("type", equalTo("urn:wordlm:problem:no-model"));
+        given().get("/generate/stream?words=10").then().statusCode(503).contentType("application/problem+json")
+                .body("type", equalTo("urn:wordlm:problem:no-model"));
         given().contentType(ContentType.JSON).body(Map.of("text", "a b")).post("/api/score").then().statusCode(503)
-                .body("error", equalTo("no_model"));
+                .body("type", equalTo("urn:wordlm:problem:no-model"));
         // Input is still checked first: a bad request is a 400 whether or not a model is loaded.
         given().multiPart("words", "0").post("/generate").then().statusCode(400);
         String metrics = given().get("/q/metrics").then().extract().asString();
@@ -105,9 +105,9 @@ class ColdStartTest {
         String first = new String(body.readNBytes(64), StandardCharsets.UTF_8);
         assertTrue(first.startsWith("event:model"), first);
 
-        given().multiPart("words", "5").post("/generate").then().statusCode(503).contentType(ContentType.JSON)
-                .header("Retry-After", "1").body("error", equalTo("overloaded"));
-        given().get("/generate/stream?words=5").then().statusCode(503).body("error", equalTo("overloaded"));
+        given().multiPart("words", "5").post("/generate").then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", "1").body("type", equalTo("urn:wordlm:problem:overloaded"));
+        given().get("/generate/stream?words=5").then().statusCode(503).body("type", equalTo("urn:wordlm:problem:overloaded"));
         String metrics = given().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.contains("wordlm_generation_rejected_total{reason=\"overloaded\"}"), "counted");
 

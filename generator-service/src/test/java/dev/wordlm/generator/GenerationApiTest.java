@@ -5,7 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -159,7 +159,7 @@ class GenerationApiTest {
         invalid(given().get("/generate/stream?words=-1"), "words");
         invalid(given().get("/generate/stream?words=3&bogus=1"), "bogus");
         given().contentType(ContentType.JSON).body("{\"words\": ").post("/generate")
-                .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("invalid_request"))
+                .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:invalid-request"))
                 .body(not(containsString("Exception")));
     }
 
@@ -207,12 +207,37 @@ class GenerationApiTest {
                 .body(containsString("/api/model"));
     }
 
+    /** Every generation parameter is documented with its type and range, from the one option list. */
+    @Test
+    void openApiShowsEveryParameterWithItsBounds() {
+        io.restassured.path.json.JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> query = doc.getList("paths.'/generate/stream'.get.parameters");
+        Map<String, Map<String, Object>> byName = new java.util.HashMap<>();
+        query.forEach(p -> byName.put((String) p.get("name"), p));
+        assertTrue(byName.keySet().containsAll(List.of("prompt", "words", "temperature", "seed", "topK", "topP")),
+                byName.keySet().toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> words = (Map<String, Object>) byName.get("words").get("schema");
+        assertEquals(1, ((Number) words.get("minimum")).intValue());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> temperature = (Map<String, Object>) byName.get("temperature").get("schema");
+        assertEquals(1000, ((Number) temperature.get("maximum")).intValue());
+        for (String type : List.of("multipart/form-data", "application/x-www-form-urlencoded")) {
+            Map<String, Object> form = doc.getMap("paths.'/generate'.post.requestBody.content.'" + type
+                    + "'.schema.properties");
+            assertTrue(form.keySet().containsAll(List.of("prompt", "words", "topP")), type + ": " + form.keySet());
+        }
+        assertEquals(0, ((Number) doc.get("components.schemas.GenerateJsonRequest.properties.topP.exclusiveMinimum"))
+                .intValue());
+    }
+
     @Test
     void unknownRoutesAndMethodsAnswerJson() {
-        given().get("/nothing-here").then().statusCode(404).contentType(ContentType.JSON).body("error", equalTo("not_found"));
-        given().delete("/generate").then().statusCode(405).contentType(ContentType.JSON);
+        given().get("/nothing-here").then().statusCode(404).contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:not-found"));
+        given().delete("/generate").then().statusCode(405).contentType("application/problem+json");
         given().contentType(ContentType.XML).body("<a/>").post("/generate").then().statusCode(415)
-                .contentType(ContentType.JSON);
+                .contentType("application/problem+json");
     }
 
     /** The i-th real word of the model's vocabulary (not {@code <eos>}). */
@@ -221,9 +246,9 @@ class GenerationApiTest {
     }
 
     private static void invalid(Response response, String field) {
-        response.then().statusCode(400).contentType(ContentType.JSON)
-                .body("error", equalTo("invalid_request"))
-                .body("fields", hasKey(field))
+        response.then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:wordlm:problem:invalid-request"))
+                .body("errors.field", hasItem(field))
                 .body(not(containsString("Exception")))
                 .body(not(containsString("dev.wordlm")));
     }

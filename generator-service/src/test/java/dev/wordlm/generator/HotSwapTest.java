@@ -8,7 +8,7 @@ import static dev.wordlm.generator.support.Api.servedCheckpoint;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -264,11 +264,11 @@ class HotSwapTest {
                 .body("model.checkpointId", equalTo(newer.id().toString()));
 
         choose(Map.of("checkpointId", UUID.randomUUID().toString())).then().statusCode(404)
-                .contentType(ContentType.JSON).body("error", equalTo("not_found"));
-        choose(Map.of()).then().statusCode(400).body("error", equalTo("invalid_request"));
-        choose(Map.of("checkpointId", "not-a-uuid")).then().statusCode(400).body("fields", hasKey("checkpointId"));
+                .contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:not-found"));
+        choose(Map.of()).then().statusCode(400).body("type", equalTo("urn:wordlm:problem:invalid-request"));
+        choose(Map.of("checkpointId", "not-a-uuid")).then().statusCode(400).body("errors.field", hasItem("checkpointId"));
         choose(Map.of("checkpointId", first.id().toString(), "runId", run.toString())).then().statusCode(400);
-        choose(Map.of("selection", "worst")).then().statusCode(400).body("fields", hasKey("selection"));
+        choose(Map.of("selection", "worst")).then().statusCode(400).body("errors.field", hasItem("selection"));
         assertEquals(newer.id().toString(), servedCheckpoint(), "refused choices change nothing");
     }
 

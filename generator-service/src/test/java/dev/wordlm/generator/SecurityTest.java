@@ -42,12 +42,12 @@ class SecurityTest {
     @Test
     void generationAndScoringNeedAUserToken() {
         for (RequestSpecification caller : new RequestSpecification[] {anonymous(), bearer(WRONG)}) {
-            caller.multiPart("words", "5").post("/generate").then().statusCode(401).contentType(ContentType.JSON)
+            caller.multiPart("words", "5").post("/generate").then().statusCode(401).contentType("application/problem+json")
                     .header("WWW-Authenticate", containsString("Bearer"))
-                    .body("error", equalTo("unauthorized"))
+                    .body("type", equalTo("urn:wordlm:problem:unauthorized"))
                     .body(not(containsString(WRONG)));
         }
-        anonymous().get("/generate/stream?words=3").then().statusCode(401).body("error", equalTo("unauthorized"));
+        anonymous().get("/generate/stream?words=3").then().statusCode(401).body("type", equalTo("urn:wordlm:problem:unauthorized"));
         anonymous().contentType(ContentType.JSON).body(Map.of("text", "a b c")).post("/api/score").then()
                 .statusCode(401);
         bearer(TestTokens.USER).multiPart("words", "5").post("/generate").then().statusCode(200);
@@ -59,9 +59,9 @@ class SecurityTest {
     void pinningNeedsTheAdminToken() {
         String served = Api.servedCheckpoint();
         anonymous().contentType(ContentType.JSON).body(Map.of("selection", "best")).put("/api/model").then()
-                .statusCode(401).body("error", equalTo("unauthorized"));
+                .statusCode(401).body("type", equalTo("urn:wordlm:problem:unauthorized"));
         bearer(TestTokens.USER).contentType(ContentType.JSON).body(Map.of("selection", "best")).put("/api/model")
-                .then().statusCode(403).contentType(ContentType.JSON).body("error", equalTo("forbidden"));
+                .then().statusCode(403).contentType("application/problem+json").body("type", equalTo("urn:wordlm:problem:forbidden"));
         anonymous().get("/api/model").then().statusCode(200)
                 .body("selection", equalTo("newest")).body("model.checkpointId", equalTo(served));
     }

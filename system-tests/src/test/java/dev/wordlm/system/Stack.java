@@ -23,15 +23,14 @@ import java.util.concurrent.TimeUnit;
  * other server on the machine do not collide with them.
  */
 final class Stack implements AutoCloseable {
-    private static final int[] PORTS = freePorts(4);
+    private static final int[] PORTS = freePorts(5);
     static final int TRAINER_PORT = PORTS[0];
     static final int GENERATOR_PORT = PORTS[1];
     static final int KAFKA_PORT = PORTS[2];
     static final int KAFKA_CONTROLLER_PORT = PORTS[3];
+    /** The port of a private PostgreSQL, for a test that stops its database. */
+    static final int PRIVATE_PG_PORT = PORTS[4];
     static final String DATABASE = "wordlm_system_test";
-    /** The PostgreSQL that {@code scripts/postgres ensure} set up: PGHOST/PGPORT, as for the other tests. */
-    static final String JDBC_URL = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/"
-            + DATABASE;
 
     /** Fresh tokens per run, as {@code ./lm up} makes them; the tests act as the admin. */
     static final String ADMIN_TOKEN = "system-admin-" + java.util.UUID.randomUUID();
@@ -43,12 +42,48 @@ final class Stack implements AutoCloseable {
     private Process generator;
     private int trainerStarts;
     private boolean postgresStarted;
+    /** Where PostgreSQL runs: PGHOST/PGPORT (what {@code scripts/postgres ensure} set up, as for the other tests). */
+    private final String pgHost = env("PGHOST", "127.0.0.1");
+    private final int pgPort;
+    /** The data of a private embedded server this stack may stop and start; null: the shared one, never stopped. */
+    private final Path privatePgData;
+
+    Stack() {
+        this.pgPort = Integer.parseInt(env("PGPORT", "5432"));
+        this.privatePgData = null;
+    }
+
+    private Stack(int port, Path data) {
+        this.pgPort = port;
+        this.privatePgData = data;
+    }
+
+    /** A stack with its own embedded PostgreSQL on a free port, which {@link #stopPostgres} may stop. */
+    static Stack withPrivatePostgres() {
+        return new Stack(PRIVATE_PG_PORT, Path.of(System.getProperty("wordlm.root", "..")).toAbsolutePath().normalize()
+                .resolve("system-tests/target/pg-private"));
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + DATABASE;
+    }
+
+    void stopPostgres() throws Exception {
+        if (privatePgData == null) {
+            throw new IllegalStateException("the shared PostgreSQL is never stopped by a test");
+        }
+        script("scripts/postgres", "stop");
+    }
+
+    void startPostgres() throws Exception {
+        script("scripts/postgres", "ensure");
+    }
 
     void start() throws Exception {
         Files.createDirectories(work.resolve("data"));
         Files.createDirectories(work.resolve("checkpoints"));
         Files.createDirectories(work.resolve("model-cache"));
-        postgresStarted = !answers(env("PGHOST", "127.0.0.1"), Integer.parseInt(env("PGPORT", "5432")));
+        postgresStarted = privatePgData != null || !answers(pgHost, pgPort);
         script("scripts/postgres", "ensure");
         resetDatabase();
         script("scripts/kafka", "reset");
@@ -74,12 +109,22 @@ final class Stack implements AutoCloseable {
         trainerStarts++;
         trainer = launch("trainer-service", Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(TRAINER_PORT),
-                "QUARKUS_DATASOURCE_JDBC_URL", JDBC_URL,
+                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(),
                 "WORDLM_DATA_ROOT", work.resolve("data").toString(),
                 "WORDLM_CHECKPOINT_DIR", work.resolve("checkpoints").toString(),
                 "WORDLM_PUBLIC_URL", "http://127.0.0.1:" + TRAINER_PORT,
                 "WORDLM_CONSOLE_GENERATOR_URL", "http://127.0.0.1:" + GENERATOR_PORT), "trainer-" + trainerStarts + ".log");
         waitForPort(TRAINER_PORT, Duration.ofSeconds(120), trainer, "trainer-" + trainerStarts + ".log");
+    }
+
+    /** The trainer's resident memory in bytes, as the kernel counts it. */
+    long trainerRss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + trainer.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for the trainer");
     }
 
     /** Kills the trainer as a crash would: no shutdown hooks, no goodbye to Kafka or the database. */
@@ -118,6 +163,11 @@ final class Stack implements AutoCloseable {
         pb.environment().put("KAFKA_STATE_DIR", work.resolve("kafka").toString());
         // where no PostgreSQL answers, scripts/postgres starts an embedded one with throw-away data
         pb.environment().putIfAbsent("PG_DATA_DIR", root.resolve(".cache/postgres-test").toString());
+        if (privatePgData != null) {
+            pb.environment().put("PGHOST", pgHost);
+            pb.environment().put("PGPORT", Integer.toString(pgPort));
+            pb.environment().put("PG_DATA_DIR", privatePgData.toString());
+        }
         pb.environment().putIfAbsent("PG_FAST", "1");
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -125,8 +175,8 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private static void resetDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(JDBC_URL, "wordlm", "wordlm");
+    private void resetDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), "wordlm", "wordlm");
              Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS public CASCADE");
             s.execute("CREATE SCHEMA public");

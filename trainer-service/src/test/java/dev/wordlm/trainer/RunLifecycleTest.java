@@ -39,6 +39,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -152,6 +153,21 @@ class RunLifecycleTest {
         assertEquals(ready.get("sha256").asText(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(file)));
         assertEquals(ready.get("epoch").asInt(), Checkpoint.load("downloaded", file).info().epoch());
+        // HTTP semantics of the download: one range is a 206 of those bytes, a matching ETag a 304
+        String content = URI.create(url).getPath();
+        byte[] part = given().header("Range", "bytes=10-19").when().get(content).then().statusCode(206)
+                .header("Content-Range", equalTo("bytes 10-19/" + file.length)).extract().asByteArray();
+        assertArrayEquals(java.util.Arrays.copyOfRange(file, 10, 20), part);
+        byte[] tail = given().header("Range", "bytes=-5").when().get(content).then().statusCode(206)
+                .extract().asByteArray();
+        assertArrayEquals(java.util.Arrays.copyOfRange(file, file.length - 5, file.length), tail);
+        given().header("Range", "bytes=" + file.length + "-").when().get(content).then().statusCode(416)
+                .header("Content-Range", equalTo("bytes */" + file.length)).contentType("application/problem+json");
+        given().header("Range", "bytes=0-1,5-6").when().get(content).then().statusCode(200)
+                .header("Content-Range", org.hamcrest.Matchers.nullValue());
+        given().header("If-None-Match", "\"" + ready.get("sha256").asText() + "\"").when().get(content).then()
+                .statusCode(304);
+        given().header("If-None-Match", "\"other\"").when().get(content).then().statusCode(200);
         // retention (wordlm.retention.checkpoints-per-run=1) kept the newest of those announced
         assertEquals(1, run.getList("checkpoints").size(), run.prettify());
         assertEquals(checkpointId, run.getString("checkpoints[0].id"));
@@ -194,7 +210,7 @@ class RunLifecycleTest {
     @Test
     void aDryRunCompletesWithoutACheckpoint() {
         Map<String, Object> body = Api.tinyRun(50);
-        body.put("dry_run", true);
+        body.put("dryRun", true);
         UUID id = Api.submit(body);
         JsonPath run = Api.awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
         assertTrue(run.getBoolean("config.dryRun"));

@@ -57,14 +57,14 @@ class SecurityTest {
         long before = runs();
         for (RequestSpecification caller : new RequestSpecification[] {anonymous(), bearer(WRONG)}) {
             caller.contentType(ContentType.JSON).body(Api.tinyRun(1)).post("/api/runs").then().statusCode(401)
-                    .contentType(ContentType.JSON)
+                    .contentType("application/problem+json")
                     .header("WWW-Authenticate", containsString("Bearer"))
                     .body("status", equalTo(401)).body("title", equalTo("Unauthorized"))
                     .body(not(WRONG));
         }
         bearer(TestTokens.USER).contentType(ContentType.JSON).body(Api.tinyRun(1)).post("/api/runs").then()
-                .statusCode(403).contentType(ContentType.JSON)
-                .body("status", equalTo(403)).body("detail", containsString("admin"));
+                .statusCode(403).contentType("application/problem+json")
+                .body("status", equalTo(403)).body("detail", containsString("role"));
         assertEquals(before, runs(), "no run was created");
     }
 

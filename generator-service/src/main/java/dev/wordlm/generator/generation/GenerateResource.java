@@ -1,7 +1,7 @@
 package dev.wordlm.generator.generation;
 
 import dev.wordlm.generation.GenerationRequest;
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -44,7 +44,7 @@ public class GenerateResource {
             List<String> strings = new ArrayList<>();
             for (FormValue v : e.getValue()) {
                 if (v.isFileItem()) {
-                    throw new InvalidRequestException(e.getKey(), "must be a plain form field, not a file");
+                    throw ProblemException.invalid(e.getKey(), "must be a plain form field, not a file");
                 }
                 strings.add(v.getValue());
             }

@@ -3,7 +3,9 @@ package dev.wordlm.generator.generation;
 import dev.wordlm.generation.GenerationOptions;
 import dev.wordlm.generation.GenerationRequest;
 import dev.wordlm.options.OptionValues;
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.ProblemException;
+import dev.wordlm.problem.Text;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +41,12 @@ final class GenerationParams {
         Map<String, String> problems = new LinkedHashMap<>();
         Map<String, String> single = new HashMap<>();
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
-            if (!FIELDS.contains(e.getKey())) {
-                problems.put(e.getKey(), "unknown field; expected one of: " + String.join(", ", new TreeSet<>(FIELDS)));
+            if (e.getKey() == null || !FIELDS.contains(e.getKey())) {
+                problems.put(Echo.of(String.valueOf(e.getKey())).replace("'", ""), "unknown field; expected one of: " + String.join(", ", new TreeSet<>(FIELDS)));
             } else if (e.getValue().size() > 1) {
                 problems.put(e.getKey(), "given " + e.getValue().size() + " times; give it once");
+            } else if (!e.getValue().isEmpty() && Text.problem(e.getValue().get(0)).isPresent()) {
+                problems.put(e.getKey(), Text.problem(e.getValue().get(0)).get());
             } else if (!e.getValue().isEmpty() && !e.getValue().get(0).isBlank()) {
                 single.put(e.getKey(), e.getValue().get(0));
             }
@@ -50,7 +54,7 @@ final class GenerationParams {
         GenerationOptions.Builder b = GenerationOptions.fromValues(start(), single, problems);
         List<String> prompt = values.get(PROMPT);
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
+            throw ProblemException.invalid(problems);
         }
         return b.prompt(prompt == null || prompt.isEmpty() ? null : prompt.get(0)).build();
     }
@@ -62,7 +66,7 @@ final class GenerationParams {
         Map<String, String> problems = new LinkedHashMap<>();
         GenerationOptions.Builder b = GenerationOptions.fromValues(start(), OptionValues.of(body), problems);
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
+            throw ProblemException.invalid(problems);
         }
         return b.prompt(body.prompt()).build();
     }

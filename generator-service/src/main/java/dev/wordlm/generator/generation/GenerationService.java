@@ -7,7 +7,7 @@ import dev.wordlm.generator.config.GeneratorConfig;
 import dev.wordlm.generator.inference.Admission;
 import dev.wordlm.generator.inference.InferenceScheduler;
 import dev.wordlm.generator.model.CheckpointRef;
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -43,7 +43,7 @@ public class GenerationService {
     Ticket admit(GenerationRequest request, GenerationMetrics.Api api) {
         Map<String, String> problems = request.problems(maxWords, maxPromptChars);
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
+            throw ProblemException.invalid(problems);
         }
         GenerationRequest seeded = request.seed() != null ? request : new GenerationRequest(request.words(),
                 request.temperature(), ThreadLocalRandom.current().nextLong(), request.prompt(), request.topK(), request.topP());
@@ -59,7 +59,7 @@ public class GenerationService {
         try {
             Corpus.encode(prompt, vocabulary, false); // the tokenisation generation uses: <unk> or an error naming them
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("prompt", e.getMessage());
+            throw ProblemException.invalid("prompt", e.getMessage());
         }
     }
 

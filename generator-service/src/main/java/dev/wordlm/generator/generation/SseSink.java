@@ -2,10 +2,11 @@ package dev.wordlm.generator.generation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wordlm.generator.web.ApiError;
+import dev.wordlm.problem.Problem;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -66,7 +67,7 @@ final class SseSink implements WordSink {
     @Override
     public void failed(Throwable error) {
         // Invalid requests are answered before the stream opens; a failure once it runs is the service's.
-        send(sse.newEventBuilder().name(ERROR).data(toJson(ApiError.of("internal_error", "generation failed"))).build());
+        send(sse.newEventBuilder().name(ERROR).data(toJson(Problem.of(500, "internal-error", "generation failed", List.of()))).build());
         lastWrite.whenComplete((r, e) -> events.close());
     }
 

@@ -1,8 +1,10 @@
 package dev.wordlm.generator.model;
 
+import dev.wordlm.problem.ProblemException;
+
 /** A pin named a checkpoint or run the trainer does not know (or a run without checkpoints). */
-public class CheckpointNotFoundException extends RuntimeException {
+public class CheckpointNotFoundException extends ProblemException {
     public CheckpointNotFoundException(String message) {
-        super(message);
+        super(404, "not-found", message);
     }
 }

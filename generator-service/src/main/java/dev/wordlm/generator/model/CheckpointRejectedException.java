@@ -1,10 +1,11 @@
 package dev.wordlm.generator.model;
 
+import dev.wordlm.problem.ProblemException;
 import java.util.List;
 import java.util.UUID;
 
 /** A checkpoint that must not be served: wrong digest, corrupt file, unloadable, or gone from the trainer. */
-public class CheckpointRejectedException extends RuntimeException {
+public class CheckpointRejectedException extends ProblemException {
     /** An event that does not describe a checkpoint: refused before any check. */
     public static final String MALFORMED_EVENT = "malformed-event";
     /** A checkpoint event names a checkpoint the trainer does not know (a forged or stale event). */
@@ -19,13 +20,13 @@ public class CheckpointRejectedException extends RuntimeException {
     private final String reason;
 
     public CheckpointRejectedException(UUID checkpointId, String reason, String message) {
-        super(message);
+        super(422, "checkpoint-rejected", message, List.of(), null, null);
         this.checkpointId = checkpointId;
         this.reason = reason;
     }
 
     public CheckpointRejectedException(UUID checkpointId, String reason, String message, Throwable cause) {
-        super(message, cause);
+        super(422, "checkpoint-rejected", message, List.of(), null, cause);
         this.checkpointId = checkpointId;
         this.reason = reason;
     }

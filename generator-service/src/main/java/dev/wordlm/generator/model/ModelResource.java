@@ -1,6 +1,6 @@
 package dev.wordlm.generator.model;
 
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -38,10 +38,10 @@ public class ModelResource {
             + "or unpin ({\"selection\": \"newest|best\"})")
     public CompletionStage<ModelStatus> choose(ModelChoice choice) {
         if (choice == null || choice.checkpointId() == null && choice.runId() == null && choice.selection() == null) {
-            throw new InvalidRequestException("checkpointId", "give a checkpointId, a runId, or a selection");
+            throw ProblemException.invalid("checkpointId", "give a checkpointId, a runId, or a selection");
         }
         if (choice.checkpointId() != null && (choice.runId() != null || choice.selection() != null)) {
-            throw new InvalidRequestException("checkpointId", "a pinned checkpoint takes no runId or selection");
+            throw ProblemException.invalid("checkpointId", "a pinned checkpoint takes no runId or selection");
         }
         CompletionStage<?> change;
         if (choice.checkpointId() != null) {

@@ -5,7 +5,7 @@ import dev.wordlm.generator.config.GeneratorConfig;
 import dev.wordlm.generator.inference.Admission;
 import dev.wordlm.generator.inference.InferenceScheduler;
 import dev.wordlm.generator.model.ModelLease;
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,10 +48,10 @@ public class ScoreResource {
 
     private CompletionStage<ScoreResponse> score(String text) {
         if (text == null || text.isBlank()) {
-            throw new InvalidRequestException("text", "is required");
+            throw ProblemException.invalid("text", "is required");
         }
         if (text.length() > maxChars) {
-            throw new InvalidRequestException("text", "must be at most " + maxChars + " characters, got " + text.length());
+            throw ProblemException.invalid("text", "must be at most " + maxChars + " characters, got " + text.length());
         }
         Admission admission = scheduler.admit();
         return scheduler.submit(admission, lease -> compute(lease, text));
@@ -65,7 +65,7 @@ public class ScoreResource {
                     lease.checkpoint().checkpointId(), lease.checkpoint().runId(), (System.nanoTime() - start) / 1e6);
         } catch (IllegalArgumentException e) {
             // Too few tokens, or words the model cannot read (no <unk>): the text's fault.
-            throw new InvalidRequestException("text", e.getMessage());
+            throw ProblemException.invalid("text", e.getMessage());
         }
     }
 }

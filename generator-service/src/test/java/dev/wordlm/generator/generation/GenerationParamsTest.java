@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.wordlm.generation.GenerationRequest;
-import dev.wordlm.generator.web.InvalidRequestException;
+import dev.wordlm.problem.ProblemException;
+import dev.wordlm.problem.FieldProblem;
+import dev.wordlm.problem.ProblemException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +40,10 @@ class GenerationParamsTest {
         form.put("temperature", List.of("Infinity"));
         form.put("seed", List.of("1", "2"));
         form.put("colour", List.of("red"));
-        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> GenerationParams.fromStrings(form));
+        ProblemException e = assertThrows(ProblemException.class, () -> GenerationParams.fromStrings(form));
+        assertEquals(400, e.status());
         assertEquals(List.of("words", "temperature", "seed", "colour").stream().sorted().toList(),
-                e.fields().keySet().stream().sorted().toList());
+                e.errors().stream().map(FieldProblem::field).sorted().toList());
     }
 
     @Test

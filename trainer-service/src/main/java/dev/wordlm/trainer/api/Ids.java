@@ -1,9 +1,11 @@
 package dev.wordlm.trainer.api;
 
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.ProblemException;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Path ids are parsed here, so a malformed id is a 404 like an unknown one, with a JSON body. */
+/** Path ids are parsed here, so a malformed id is a 404 like an unknown one, with a problem body. */
 public final class Ids {
     private Ids() {
     }
@@ -20,6 +22,10 @@ public final class Ids {
     }
 
     public static UUID runId(String id) {
-        return parse(id).orElseThrow(() -> NotFoundProblem.run(id));
+        return parse(id).orElseThrow(() -> noRun(id));
+    }
+
+    public static ProblemException noRun(Object id) {
+        return ProblemException.notFound("no run with id " + Echo.of(String.valueOf(id)));
     }
 }

@@ -1,9 +1,13 @@
 package dev.wordlm.trainer.api;
 
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
+import dev.wordlm.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.Validator;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -25,17 +29,17 @@ public class RequestValidation {
         if (violations.isEmpty()) {
             return;
         }
-        List<FieldError> errors = violations.stream()
-                .map(v -> new FieldError(field(v.getPropertyPath()), v.getMessage()))
-                .sorted(Comparator.comparing(FieldError::field))
+        List<FieldProblem> errors = violations.stream()
+                .map(v -> new FieldProblem(field(v.getPropertyPath()), v.getMessage()))
+                .sorted(Comparator.comparing(FieldProblem::field))
                 .toList();
-        throw new InvalidInputException("invalid request", errors);
+        throw ProblemException.invalid(errors);
     }
 
     /**
      * An integer query parameter in {@code [min, max]}, surrounding blanks ignored.
      *
-     * @throws InvalidInputException naming {@code name} when the value is not such an integer
+     * @throws ProblemException naming {@code name} when the value is not such an integer
      */
     public static int intParam(String name, String value, int min, int max) {
         try {
@@ -47,7 +51,26 @@ public class RequestValidation {
             // reported below
         }
         String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer between " + min + " and " + max;
-        throw InvalidInputException.of(name, "must be " + range + ", got '" + value + "'");
+        throw ProblemException.invalid(name, "must be " + range + ", got " + Echo.of(value));
+    }
+
+    /**
+     * Refuses query parameters other than {@code known} (a typo such as {@code sise=5} would otherwise be ignored) and
+     * any given twice.
+     */
+    public static void onlyParams(UriInfo uri, Set<String> known) {
+        List<FieldProblem> errors = new java.util.ArrayList<>();
+        uri.getQueryParameters().forEach((name, values) -> {
+            if (!known.contains(name)) {
+                errors.add(new FieldProblem(Echo.of(name).replace("'", ""), "unknown parameter; known: "
+                        + String.join(", ", new java.util.TreeSet<>(known))));
+            } else if (values.size() > 1) {
+                errors.add(new FieldProblem(name, "is given " + values.size() + " times; give it once"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
     }
 
     private static String field(Path path) {

@@ -1,14 +1,17 @@
 package dev.wordlm.trainer.checkpoint;
 
-import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.problem.Problem;
 import dev.wordlm.trainer.api.Ids;
-import dev.wordlm.trainer.api.InvalidInputException;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
+import dev.wordlm.problem.ProblemResponses;
+import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.api.RequestValidation;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.PathParam;
@@ -16,9 +19,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -32,9 +41,12 @@ public class CheckpointResource {
     private final CheckpointViews views;
     private final CheckpointFiles files;
 
-    public CheckpointResource(CheckpointViews views, CheckpointFiles files) {
+    private final ProblemResponses responses;
+
+    public CheckpointResource(CheckpointViews views, CheckpointFiles files, ProblemResponses responses) {
         this.views = views;
         this.files = files;
+        this.responses = responses;
     }
 
     @GET
@@ -44,21 +56,26 @@ public class CheckpointResource {
             description = "The generator asks for `?selection=newest&limit=1` (or `best`, optionally within one `runId`) "
                     + "to know what to serve at start-up.")
     @APIResponse(responseCode = "400", description = "Invalid selection, limit or runId",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public List<CheckpointView> list(@QueryParam("selection") @DefaultValue("newest") String selection,
-                                     @QueryParam("limit") @DefaultValue("20") String limit,
-                                     @QueryParam("runId") String runId) {
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    public List<CheckpointView> list(
+            @Parameter(schema = @Schema(enumeration = {"newest", "best"}, defaultValue = "newest"))
+            @QueryParam("selection") @DefaultValue("newest") String selection,
+            @Parameter(description = "At most this many", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "" + MAX_LIMIT, defaultValue = "20")) @QueryParam("limit") @DefaultValue("20") String limit,
+            @Parameter(description = "Only this run's checkpoints", schema = @Schema(type = SchemaType.STRING,
+                    format = "uuid")) @QueryParam("runId") String runId, @Context UriInfo uri) {
+        RequestValidation.onlyParams(uri, java.util.Set.of("selection", "limit", "runId"));
         Sort order = switch (selection) {
             case "newest" -> Sort.descending("createdAt");
             case "best" -> Sort.ascending("validLoss").and("createdAt", Sort.Direction.Descending);
-            default -> throw InvalidInputException.of("selection", "must be newest or best, got '" + selection + "'");
+            default -> throw ProblemException.invalid("selection", "must be newest or best, got " + Echo.of(selection));
         };
         int n = RequestValidation.intParam("limit", limit, 1, MAX_LIMIT);
         PanacheQuery<CheckpointRecord> query;
         if (runId == null || runId.isBlank()) {
             query = CheckpointRecord.findAll(order);
         } else {
-            UUID run = Ids.parse(runId).orElseThrow(() -> InvalidInputException.of("runId", "is not a UUID: '" + runId + "'"));
+            UUID run = Ids.parse(runId).orElseThrow(() -> ProblemException.invalid("runId", "is not a UUID: " + Echo.of(runId)));
             query = CheckpointRecord.find("runId", order, run);
         }
         return query.page(0, n).list().stream().map(views::of).toList();
@@ -70,7 +87,7 @@ public class CheckpointResource {
     @Transactional
     @Operation(summary = "A checkpoint: run, epoch, validation perplexity, sha256, size, model, download URL")
     @APIResponse(responseCode = "404", description = "No such checkpoint",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public CheckpointView get(@PathParam("id") String id) {
         return views.of(find(id));
     }
@@ -79,14 +96,40 @@ public class CheckpointResource {
     @Path("{id}/content")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
     @Transactional
-    @Operation(summary = "The checkpoint file (.wlm); its sha256 is in the metadata and the ETag")
-    public Response content(@PathParam("id") String id) {
+    @Operation(summary = "The checkpoint file (.wlm); its sha256 is in the metadata and the ETag",
+            description = "A single `Range: bytes=a-b` gives 206 with that part (416 beyond the file; several ranges "
+                    + "give the whole file); `If-None-Match` with the ETag gives 304.")
+    public Response content(@PathParam("id") String id, @HeaderParam("Range") String range,
+                            @HeaderParam("If-None-Match") String ifNoneMatch) throws IOException {
         CheckpointRecord c = find(id);
-        java.nio.file.Path file = files.resolve(c.file).orElseThrow(() -> new NotFoundProblem(
+        java.nio.file.Path file = files.resolve(c.file).orElseThrow(() -> ProblemException.notFound(
                 "the file of checkpoint " + c.id + " is not on this replica's checkpoint volume"));
-        return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        String etag = "\"" + c.sha256 + "\"";
+        if (ByteRange.matches(ifNoneMatch, etag)) {
+            return Response.notModified().header("ETag", etag).build();
+        }
+        long size = Files.size(file);
+        ByteRange part = ByteRange.parse(range, size).orElse(null);
+        if (part != null && part.unsatisfiable()) {
+            return Response.fromResponse(responses.response(Problem.of(416, "range-not-satisfiable",
+                    "the file has " + size + " bytes: the range " + Echo.of(range) + " starts beyond it",
+                    List.of(new FieldProblem("Range", "starts beyond the end of the file")))))
+                    .header("Content-Range", "bytes */" + size).build();
+        }
+        Response.ResponseBuilder answer;
+        if (part != null) {
+            answer = Response.status(206).entity(part.of(file)).header("Content-Range", part.contentRange())
+                    .header("Content-Length", part.length());
+        } else if (range != null) {
+            // Not served as ranges (several, or not in bytes): the whole file, without any range header.
+            answer = Response.ok(ByteRange.whole(size).of(file)).header("Content-Length", size);
+        } else {
+            answer = Response.ok(file.toFile());
+        }
+        return answer.type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", "attachment; filename=\"" + c.id + ".wlm\"")
-                .header("ETag", "\"" + c.sha256 + "\"")
+                .header("ETag", etag)
                 .header("X-Checkpoint-Sha256", c.sha256)
                 .build();
     }
@@ -95,7 +138,7 @@ public class CheckpointResource {
         UUID checkpointId = Ids.parse(id).orElse(null);
         CheckpointRecord c = checkpointId == null ? null : CheckpointRecord.findById(checkpointId);
         if (c == null) {
-            throw new NotFoundProblem("no checkpoint with id '" + id + "'");
+            throw ProblemException.notFound("no checkpoint with id " + Echo.of(id));
         }
         return c;
     }

@@ -3,13 +3,11 @@ package dev.wordlm.trainer.dataset;
 import dev.wordlm.corpus.Corpus;
 import dev.wordlm.corpus.CorpusException;
 import dev.wordlm.corpus.SampleCorpus;
-import dev.wordlm.trainer.api.ConflictProblem;
-import dev.wordlm.trainer.api.FieldError;
-import dev.wordlm.trainer.api.InvalidInputException;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.problem.ProblemException;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.FieldProblem;
 import dev.wordlm.trainer.config.TrainerSettings;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -24,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,6 +46,8 @@ public class DatasetCatalog {
     private static final String REMOVING_PREFIX = ".deleting-";
     /** Staging directories older than this belong to an upload or removal a crash interrupted. */
     private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+    /** The file parts of an upload. */
+    static final Set<String> FIELD_SET = Set.copyOf(UPLOAD_FIELDS);
 
     private final Path root;
     private final long uploadQuota;
@@ -65,7 +66,7 @@ public class DatasetCatalog {
             return Optional.of("is not a dataset name (" + NAME_RULE + ")");
         }
         if (!exists(name)) {
-            return Optional.of("unknown dataset '" + name + "'; available: " + String.join(", ", names()));
+            return Optional.of("unknown dataset " + Echo.of(name) + "; available: " + String.join(", ", names()));
         }
         return Optional.empty();
     }
@@ -116,8 +117,26 @@ public class DatasetCatalog {
     public Corpus load(String name) {
         Path dir = directory(name).orElseThrow(() -> new CorpusException(validName(name)
                 ? "dataset '" + name + "' does not exist (any more) under the data root"
-                : "'" + name + "' is not a dataset name"));
+                : Echo.of(name) + " is not a dataset name"));
         return Corpus.load(dir);
+    }
+
+    /** Text holds no NUL byte: one is binary data, or text in another encoding than UTF-8. */
+    private static Optional<String> nulByte(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            long offset = 0;
+            for (int n; (n = in.read(buffer)) > 0; offset += n) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == 0) {
+                        return Optional.of("contains a NUL byte (at byte " + (offset + i) + "): not a text file");
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read an uploaded file", e);
+        }
     }
 
     /**
@@ -125,23 +144,24 @@ public class DatasetCatalog {
      * one word; the dataset appears at once and complete, or not at all.
      */
     public DatasetView add(String name, Map<String, Path> uploads) {
-        List<FieldError> errors = new ArrayList<>();
+        List<FieldProblem> errors = new ArrayList<>();
         if (!validName(name)) {
-            errors.add(new FieldError("name", name == null || name.isBlank() ? "is required" : "must be " + NAME_RULE));
+            errors.add(new FieldProblem("name", name == null || name.isBlank() ? "is required" : "must be " + NAME_RULE));
         }
         for (String field : UPLOAD_FIELDS) {
             Path file = uploads.get(field);
             if (file == null) {
-                errors.add(new FieldError(field, "is required: a text file, one sentence per line"));
+                errors.add(new FieldProblem(field, "is required: a text file, one sentence per line"));
             } else {
-                Corpus.problem(file).ifPresent(p -> errors.add(new FieldError(field, p))); // what training would reject
+                Corpus.problem(file).or(() -> nulByte(file))
+                        .ifPresent(p -> errors.add(new FieldProblem(field, p))); // what training would reject
             }
         }
         if (!errors.isEmpty()) {
-            throw new InvalidInputException("invalid dataset upload", errors);
+            throw ProblemException.invalid(errors);
         }
         if (exists(name)) {
-            throw new ConflictProblem("dataset '" + name + "' already exists");
+            throw ProblemException.conflict("dataset '" + name + "' already exists");
         }
         long size = 0;
         for (String field : UPLOAD_FIELDS) {
@@ -149,8 +169,8 @@ public class DatasetCatalog {
         }
         long used = uploadedBytes();
         if (used + size > uploadQuota) {
-            throw new WebApplicationException("the upload quota is " + uploadQuota + " bytes for all uploaded datasets: "
-                    + used + " are used and this upload has " + size + "; delete a dataset first", 413);
+            throw new ProblemException(413, "quota-exceeded", "the upload quota is " + uploadQuota + " bytes for all uploaded datasets: "
+                    + used + " are used and this upload has " + size + "; delete a dataset first");
         }
         Path staging = root.resolve(STAGING_PREFIX + UUID.randomUUID());
         try {
@@ -162,7 +182,7 @@ public class DatasetCatalog {
             }
             Files.move(staging, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            throw new ConflictProblem("dataset '" + name + "' already exists");
+            throw ProblemException.conflict("dataset '" + name + "' already exists");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store dataset " + name, e);
         } finally {
@@ -176,9 +196,9 @@ public class DatasetCatalog {
      * Whether a run still needs it is the caller's question.
      */
     public void remove(String name) {
-        Path dir = directory(name).orElseThrow(() -> new NotFoundProblem("no dataset named '" + name + "'"));
+        Path dir = directory(name).orElseThrow(() -> ProblemException.notFound("no dataset named '" + name + "'"));
         if (SAMPLE.equals(name) || !Files.exists(dir.resolve(UPLOADED_MARKER))) {
-            throw new ConflictProblem("dataset '" + name + "' was not uploaded through the API"
+            throw ProblemException.conflict("dataset '" + name + "' was not uploaded through the API"
                     + (SAMPLE.equals(name) ? " (it is built in)" : "; remove it from the data root instead"));
         }
         Path removing = root.resolve(REMOVING_PREFIX + UUID.randomUUID());

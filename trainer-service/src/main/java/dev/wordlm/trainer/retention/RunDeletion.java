@@ -1,7 +1,7 @@
 package dev.wordlm.trainer.retention;
 
 import dev.wordlm.events.RunStatus;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.trainer.api.Ids;
 import dev.wordlm.trainer.checkpoint.CheckpointFiles;
 import dev.wordlm.trainer.run.TrainingRun;
 import dev.wordlm.trainer.training.LocalRuns;
@@ -43,7 +43,7 @@ public class RunDeletion {
             // Locked: a trainer claiming the run now either goes first (we see RUNNING) or finds no run.
             TrainingRun run = TrainingRun.findById(id, LockModeType.PESSIMISTIC_WRITE);
             if (run == null) {
-                throw NotFoundProblem.run(id);
+                throw Ids.noRun(id);
             }
             if (run.status == RunStatus.RUNNING) {
                 run.cancelRequested = true;

@@ -1,7 +1,8 @@
 package dev.wordlm.trainer.run;
 
+import dev.wordlm.trainer.api.Ids;
 import dev.wordlm.events.RunStatus;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.checkpoint.CheckpointRecord;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -54,7 +55,7 @@ public class RunQueries {
     private static TrainingRun find(UUID id) {
         TrainingRun run = TrainingRun.findById(id);
         if (run == null) {
-            throw NotFoundProblem.run(id);
+            throw Ids.noRun(id);
         }
         return run;
     }

@@ -1,7 +1,7 @@
 package dev.wordlm.trainer.run;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.wordlm.options.OptionValues;
+import dev.wordlm.problem.Echo;
 import dev.wordlm.train.TrainConfig;
 import dev.wordlm.train.TrainOptions;
 import jakarta.validation.constraints.Size;
@@ -13,9 +13,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * The body of {@code POST /api/runs}: the hyperparameters of {@code lm train}, same names, defaults and ranges
  * ({@link TrainOptions}, which also fills in this schema's defaults, ranges and descriptions:
- * {@link dev.wordlm.trainer.api.HyperparameterSchemas}); any left out take the default. {@code batch_size}/{@code
- * log_interval} are accepted too, as the CLI's flags spell them. A component named as a hyperparameter is one: no
- * field-by-field copy.
+ * {@link dev.wordlm.trainer.api.HyperparameterSchemas}); any left out take the default. Each field has one
+ * spelling (the CLI's {@code --batch_size} is {@code batchSize} here): a second spelling would let a body carry two
+ * values for one field. The model type is spelled exactly as listed. A component named as a hyperparameter is one:
+ * no field-by-field copy.
  */
 @ValidRunRequest
 @Schema(description = "A training run to queue. Omitted hyperparameters take the defaults of `lm train`.")
@@ -30,19 +31,23 @@ public record RunRequest(
         Double lr,
         Double clip,
         Integer epochs,
-        @JsonAlias("batch_size") Integer batchSize,
+        Integer batchSize,
         Integer bptt,
         Double dropout,
         Double decay,
         Boolean tied,
         Long seed,
-        @JsonAlias("log_interval") Integer logInterval,
+        Integer logInterval,
         @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda,
-        @JsonAlias("dry_run") Boolean dryRun) {
+        Boolean dryRun) {
 
     /** What is wrong with the hyperparameters, by field, with the CLI's messages. */
     public Map<String, String> problems() {
         Map<String, String> problems = new LinkedHashMap<>();
+        if (model != null && !TrainOptions.MODEL.kind().choices().contains(model)) {
+            problems.put(TrainOptions.MODEL.name(), "must be one of " + String.join(", ",
+                    TrainOptions.MODEL.kind().choices()) + " (spelled exactly so), got " + Echo.of(model));
+        }
         TrainConfig config = TrainOptions.fromValues(OptionValues.of(this), problems).build();
         config.problems().forEach(problems::putIfAbsent);
         return problems;

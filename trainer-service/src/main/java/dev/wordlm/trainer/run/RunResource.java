@@ -2,9 +2,10 @@ package dev.wordlm.trainer.run;
 
 import dev.wordlm.events.RunStatus;
 import dev.wordlm.events.RunStatusChanged;
-import dev.wordlm.trainer.api.ApiError;
+import dev.wordlm.problem.Problem;
 import dev.wordlm.trainer.api.Ids;
-import dev.wordlm.trainer.api.InvalidInputException;
+import dev.wordlm.problem.Echo;
+import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.api.RequestValidation;
 import dev.wordlm.trainer.live.LiveEvent;
 import dev.wordlm.trainer.live.RunEventHub;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
@@ -35,6 +37,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -47,6 +51,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Tag(name = "runs")
 public class RunResource {
     static final int MAX_PAGE_SIZE = 200;
+    /** Far beyond any real list, and small enough that page times size never overflows an offset. */
+    static final int MAX_PAGE = 1_000_000;
 
     private final RunService service;
     private final RunQueries queries;
@@ -77,10 +83,10 @@ public class RunResource {
     @APIResponse(responseCode = "202", description = "Queued; Location names the run",
             content = @Content(schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "400", description = "Invalid request; each bad field is named",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response create(RunRequest body) {
         if (body == null) {
-            throw InvalidInputException.of("body", "a JSON object with the run's dataset and hyperparameters is required");
+            throw ProblemException.invalid("body", "a JSON object with the run's dataset and hyperparameters is required");
         }
         validation.check(body);
         TrainingRun run = service.create(body);
@@ -90,9 +96,16 @@ public class RunResource {
 
     @GET
     @Operation(summary = "List runs, newest first, optionally only those in one status")
-    public RunPage list(@QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") String page,
-                        @QueryParam("size") @DefaultValue("20") String size) {
-        return queries.page(parseStatus(status), RequestValidation.intParam("page", page, 0, Integer.MAX_VALUE),
+    public RunPage list(
+            @Parameter(description = "Only runs in this status", schema = @Schema(implementation = RunStatus.class))
+            @QueryParam("status") String status,
+            @Parameter(description = "Page number, from 0", schema = @Schema(type = SchemaType.INTEGER, minimum = "0",
+                    maximum = "" + MAX_PAGE, defaultValue = "0")) @QueryParam("page") @DefaultValue("0") String page,
+            @Parameter(description = "Runs per page", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "" + MAX_PAGE_SIZE, defaultValue = "20")) @QueryParam("size") @DefaultValue("20") String size,
+            @Context UriInfo uri) {
+        RequestValidation.onlyParams(uri, java.util.Set.of("status", "page", "size"));
+        return queries.page(parseStatus(status), RequestValidation.intParam("page", page, 0, MAX_PAGE),
                 RequestValidation.intParam("size", size, 1, MAX_PAGE_SIZE));
     }
 
@@ -100,7 +113,7 @@ public class RunResource {
     @Path("{id}")
     @Operation(summary = "A run: status, progress, perplexities, timings, error, checkpoints")
     @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public RunView get(@PathParam("id") String id) {
         return queries.view(Ids.runId(id));
     }
@@ -134,7 +147,7 @@ public class RunResource {
     @APIResponse(responseCode = "202", description = "Cancelled, or cancellation requested",
             content = @Content(schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "409", description = "The run has already ended",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response cancel(@PathParam("id") String id) {
         UUID runId = Ids.runId(id);
         TrainingRun run = service.cancel(runId);
@@ -157,7 +170,7 @@ public class RunResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "202", description = "Cancelled; deleted once it has stopped")
     @APIResponse(responseCode = "404", description = "No such run",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response delete(@PathParam("id") String id) {
         return deletion.delete(Ids.runId(id)) == RunDeletion.Outcome.DELETED
                 ? Response.noContent().build()
@@ -171,8 +184,8 @@ public class RunResource {
         try {
             return RunStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw InvalidInputException.of("status", "must be one of " + Arrays.stream(RunStatus.values())
-                    .map(Enum::name).collect(Collectors.joining(", ")) + ", got '" + status + "'");
+            throw ProblemException.invalid("status", "must be one of " + Arrays.stream(RunStatus.values())
+                    .map(Enum::name).collect(Collectors.joining(", ")) + ", got " + Echo.of(status));
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.wordlm.trainer.run;
 
+import dev.wordlm.trainer.api.Ids;
 import dev.wordlm.events.RunStatus;
 import dev.wordlm.events.RunStatusChanged;
 import dev.wordlm.events.Topics;
 import dev.wordlm.events.TrainingRequested;
 import dev.wordlm.train.TrainConfig;
-import dev.wordlm.trainer.api.ConflictProblem;
-import dev.wordlm.trainer.api.NotFoundProblem;
+import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.json.JsonCodec;
 import dev.wordlm.trainer.outbox.Outbox;
 import dev.wordlm.trainer.training.DeviceSelector;
@@ -59,7 +59,7 @@ public class RunService {
         // Locked: a trainer claiming the run at this moment either goes first (we see RUNNING) or finds it CANCELLED.
         TrainingRun run = TrainingRun.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (run == null) {
-            throw NotFoundProblem.run(id);
+            throw Ids.noRun(id);
         }
         Instant now = Instant.now();
         switch (run.status) {
@@ -75,7 +75,7 @@ public class RunService {
                 run.cancelRequested = true;
                 run.updatedAt = now;
             }
-            default -> throw new ConflictProblem("run " + id + " is already " + run.status + "; only QUEUED and RUNNING "
+            default -> throw ProblemException.conflict("run " + id + " is already " + run.status + "; only QUEUED and RUNNING "
                     + "runs can be cancelled");
         }
         return run;
