@@ -46,7 +46,7 @@ class FormFieldTest {
     void everyOptionBecomesOneFieldInOrder() {
         assertEquals(TrainOptions.ALL.stream().map(Hyperparameter::name).toList(),
                 FormField.of(TrainOptions.ALL).stream().map(FormField::name).toList());
-        assertEquals("has to be greater or equal 1e-3", FormField.of(GenerationOptions.TEMPERATURE).range());
+        assertEquals("has to be greater or equal 1e-3 and at most 1000", FormField.of(GenerationOptions.TEMPERATURE).range());
         assertEquals("must be in (0, 1]", FormField.of(GenerationOptions.TOP_P).range());
     }
 }

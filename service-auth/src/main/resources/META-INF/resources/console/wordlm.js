@@ -289,7 +289,7 @@ const Wordlm = (() => {
     return out;
   }
 
-  /** A line chart (uPlot) that fills its container's width; data: [xs, ys...]. */
+  /** A line chart (uPlot) that fills its container's width; data: [xs, ys...], the xs whole numbers. */
   function chart(container, title, xLabel, yLabel, series) {
     const opts = {
       title: title,
@@ -297,7 +297,9 @@ const Wordlm = (() => {
       height: 260,
       scales: { x: { time: false } },
       series: [{ label: xLabel }].concat(series.map((s) => Object.assign({ width: 2, spanGaps: true }, s))),
-      axes: [{ label: xLabel }, { label: yLabel }],
+      // x is an epoch or batch number: ticks on whole numbers only
+      axes: [{ label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] },
+        { label: yLabel }],
     };
     const data = [[]].concat(series.map(() => []));
     const plot = new uPlot(opts, data, container);
