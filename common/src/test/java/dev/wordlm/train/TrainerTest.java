@@ -188,7 +188,7 @@ class TrainerTest {
 
     @Test
     void nonFiniteLossStopsWithAClearMessage() {
-        TrainConfig relu = TrainConfig.builder().model(ModelType.RNN_RELU).size(16).lr(1e6).clip(1e6).epochs(1)
+        TrainConfig relu = TrainConfig.builder().model(ModelType.RNN_RELU).size(16).lr(1000).clip(1000).epochs(1)
                 .batchSize(10).bptt(20).dropout(0).seed(1).logInterval(10).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> new Trainer(relu, corpus, out.resolve("m.wlm"), null, null, null).train());

@@ -239,7 +239,7 @@ class RunLifecycleTest {
                 .body(matchesPattern("(?s).*wordlm_dead_letters_total\\{topic=\"training-requests\"} [1-9].*"));
 
         Map<String, Object> body = Api.tinyRun(50);
-        body.put("dry_run", true);
+        body.put("dryRun", true);
         Api.awaitStatus(Api.submit(body), "COMPLETED", Duration.ofSeconds(120));
     }
 

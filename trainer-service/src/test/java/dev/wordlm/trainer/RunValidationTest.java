@@ -22,6 +22,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Bad input is a 400 naming each bad field, an unknown id a 404, both JSON; never a 500. No run is created. */
 @QuarkusTest
@@ -143,6 +144,17 @@ class RunValidationTest {
         given().when().post("/api/runs/" + unknown + "/cancel").then().statusCode(404).contentType(PROBLEM);
         given().when().get("/api/checkpoints/" + unknown).then().statusCode(404).contentType(PROBLEM);
         given().when().get("/api/checkpoints/" + unknown + "/content").then().statusCode(404);
+    }
+
+    /** A 405 names no route template, so its caller-chosen path must not become a metric tag. */
+    @Test
+    void methodNotAllowedIsAProblemAndItsPathNoMetricTag() {
+        String marker = "m" + UUID.randomUUID().toString().replace("-", "");
+        given().when().patch("/api/runs/" + marker).then().statusCode(405).contentType(PROBLEM)
+                .body("status", equalTo(405));
+        given().when().put("/api/checkpoints/" + marker + "/content").then().statusCode(405).contentType(PROBLEM);
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertFalse(metrics.contains(marker), "a raw path in the metrics");
     }
 
     @Test
