@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Refuses, before a byte of the body is read, what no endpoint could accept: a request target over
  * {@code wordlm.http.max-uri-length} (414), a body announced larger than {@code wordlm.http.max-body-size} outside the
- * upload paths (413, then the connection is closed so the rest is never read), a body without a Content-Type or
+ * upload paths (413, then the connection is closed so the rest is never read), a chunked body outside them (411:
+ * its size is known only once read), a body without a Content-Type or
  * with one that does not parse (415), and a multipart body without a boundary (400). Each answer is a
  * {@link Problem}.
  */
@@ -63,6 +64,12 @@ public class RequestLimits {
         long max = limits.maxBodySize().asLongValue();
         if (!upload && announced > max) {
             refuse(rc, 413, "body", "the request body has " + announced + " bytes; this endpoint takes at most " + max, true);
+            return;
+        }
+        if (!upload && chunked && !BODILESS.contains(request.method())) {
+            // A chunked body's size is known only once it is read: outside the upload paths it must be announced.
+            refuse(rc, 411, "Content-Length", "a body on this endpoint needs a Content-Length header (at most " + max
+                    + " bytes); chunked bodies are taken only by uploads", true);
             return;
         }
         boolean hasBody = announced > 0 || chunked;

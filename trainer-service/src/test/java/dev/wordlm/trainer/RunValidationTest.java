@@ -5,6 +5,7 @@ import dev.wordlm.trainer.support.KafkaBroker;
 import dev.wordlm.trainer.support.LocalPostgres;
 import dev.wordlm.trainer.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -23,12 +24,16 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input is a 400 naming each bad field, an unknown id a 404, both JSON; never a 500. No run is created. */
 @QuarkusTest
 @WithTestResource(LocalPostgres.class)
 @WithTestResource(KafkaBroker.class)
 class RunValidationTest {
+    @TestHTTPResource("/api/runs")
+    java.net.URI runs;
+
 
     private static final String PROBLEM = "application/problem+json";
 
@@ -144,6 +149,23 @@ class RunValidationTest {
         given().when().post("/api/runs/" + unknown + "/cancel").then().statusCode(404).contentType(PROBLEM);
         given().when().get("/api/checkpoints/" + unknown).then().statusCode(404).contentType(PROBLEM);
         given().when().get("/api/checkpoints/" + unknown + "/content").then().statusCode(404);
+    }
+
+    /** A chunked body announces no size, so a JSON route refuses it before reading (411): only uploads take one. */
+    @Test
+    void aChunkedBodyOnAJsonRouteIsRefusedUnread() throws Exception {
+        byte[] json = "{\"dataset\":\"sample\",\"epochs\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(runs)
+                .header("Authorization", TestTokens.adminHeader()).header("Content-Type", "application/json")
+                // no known length: the client sends it chunked
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(json)))
+                .build();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(411, response.statusCode(), response.body());
+        assertEquals(PROBLEM, response.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(response.body().contains("\"field\":\"Content-Length\""), response.body());
     }
 
     /** A 405 names no route template, so its caller-chosen path must not become a metric tag. */
