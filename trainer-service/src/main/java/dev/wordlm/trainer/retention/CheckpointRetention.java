@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -22,7 +21,8 @@ import org.jboss.logging.Logger;
  * records are deleted in the transaction that ends the run, so no client sees a finished run with more; their files
  * go after it commits (a file without a record is invisible, and {@link RetentionSweep} removes what a crash left).
  * The newest is the run's best, and the newest and the best of all runs, which a generator serves unless pinned, are
- * each some run's newest: they are always kept.
+ * each some run's newest: they are always kept. Runs that finished before (an upgrade, a lowered limit) are left as
+ * they are: retention never deletes what nobody asked to delete at the time.
  */
 @ApplicationScoped
 public class CheckpointRetention {
@@ -31,10 +31,6 @@ public class CheckpointRetention {
             delete from checkpoints
              where run_id = ?1
                and id not in (select id from checkpoints where run_id = ?1 order by created_at desc limit ?2)""";
-    private static final String FINISHED_OVER_LIMIT = """
-            select r.id from runs r
-             where r.status in ('COMPLETED', 'FAILED', 'CANCELLED')
-               and (select count(*) from checkpoints c where c.run_id = r.id) > ?1""";
 
     private final EntityManager em;
     private final CheckpointFiles files;
@@ -79,21 +75,6 @@ public class CheckpointRetention {
         }
         if (removed > 0) {
             LOG.infof("run %s: removed %d older checkpoint file(s), keeping the newest %d", runId, removed, keep);
-        }
-        return removed;
-    }
-
-    /** Applies the limit to every finished run that is over it (runs that ended before the limit was lowered). */
-    public int pruneFinished() {
-        if (keep <= 0) {
-            return 0;
-        }
-        @SuppressWarnings("unchecked")
-        List<UUID> over = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(FINISHED_OVER_LIMIT, UUID.class)
-                .setParameter(1, keep).getResultList());
-        int removed = 0;
-        for (UUID run : over) {
-            removed += QuarkusTransaction.requiringNew().call(() -> pruneRecords(run));
         }
         return removed;
     }

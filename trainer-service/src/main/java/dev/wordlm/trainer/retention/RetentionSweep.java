@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Finishes what a crash left half done, every {@code wordlm.retention.sweep-interval}: deletions of runs that ended
- * after their deletion was asked for, run directories whose run is gone, checkpoint files whose record is gone, older
- * checkpoints beyond the retention limit, and abandoned dataset uploads or removals.
+ * after their deletion was asked for, run directories whose run is gone, checkpoint files whose record is gone (as
+ * retention leaves them when a crash falls between its transaction and the files), and abandoned dataset uploads or
+ * removals.
  */
 @ApplicationScoped
 public class RetentionSweep {
@@ -62,8 +63,7 @@ public class RetentionSweep {
         for (UUID id : ended) {
             removed += deletion.finishDeferred(id) ? 1 : 0;
         }
-        removed += retention.pruneFinished();
-        removed += orphanedFiles(); // the files of the records just pruned too
+        removed += orphanedFiles();
         removed += datasets.removeLeftovers();
         return removed;
     }
