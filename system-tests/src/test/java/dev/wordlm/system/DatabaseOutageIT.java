@@ -2,9 +2,8 @@ package dev.wordlm.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,20 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DatabaseOutageIT {
     private static final String TRAINER = "http://127.0.0.1:" + Stack.TRAINER_PORT;
     private static final int EPOCHS = 4;
-    private static Stack stack;
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = Stack.withPrivatePostgres();
-        stack.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final Stack stack = Stack.withPrivatePostgres();
 
     @Test
     void aLostDatabaseIsA503AndTheRunStillRecordsEveryEpoch() throws Exception {

@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +33,9 @@ class HostileInputIT {
     private static final String GENERATOR = "http://127.0.0.1:" + Stack.GENERATOR_PORT;
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static Stack stack;
+
+    @RegisterExtension
+    static final Stack stack = new Stack();
 
     enum Kind { INT, LONG, NUMBER, BOOL, STRING, ENUM, UUID }
 
@@ -272,19 +273,6 @@ class HostileInputIT {
         cases.add(new Case("DELETE /generate", raw("DELETE", GENERATOR + "/generate", null, new byte[0]), null));
         cases.add(new Case("PATCH /api/runs", raw("PATCH", TRAINER + "/api/runs", "application/json", "{}".getBytes()), null));
         return cases;
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new Stack();
-        stack.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

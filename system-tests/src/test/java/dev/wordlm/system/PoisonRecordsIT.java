@@ -23,9 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fault: records nobody can read on both consumed topics. Each is set aside on its dead-letter topic, as it came and
@@ -33,20 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class PoisonRecordsIT {
     private static final String BOOTSTRAP = "127.0.0.1:" + Stack.KAFKA_PORT;
-    static Stack stack;
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new Stack();
-        stack.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final Stack stack = new Stack();
 
     @Test
     void poisonRecordsAreDeadLetteredAndTheSystemGoesOn() throws Exception {

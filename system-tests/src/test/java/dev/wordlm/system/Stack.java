@@ -1,5 +1,8 @@
 package dev.wordlm.system;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * Ports are free ones picked when the tests start, so a developer's {@code ./lm up}, another checkout's tests or any
  * other server on the machine do not collide with them.
  */
-final class Stack implements AutoCloseable {
+final class Stack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     private static final int[] PORTS = freePorts(5);
     static final int TRAINER_PORT = PORTS[0];
     static final int GENERATOR_PORT = PORTS[1];
@@ -240,6 +243,17 @@ final class Stack implements AutoCloseable {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** As a test class's {@code @RegisterExtension static} field: started before its tests, closed after them. */
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     @Override

@@ -15,11 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -32,21 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SystemIT {
     static final String TRAINER = "http://127.0.0.1:" + Stack.TRAINER_PORT;
     static final String GENERATOR = "http://127.0.0.1:" + Stack.GENERATOR_PORT;
-    static Stack stack;
+
+    @RegisterExtension
+    static final Stack stack = new Stack();
     static String firstRun;
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new Stack();
-        stack.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     static String postRun(String json) throws Exception {
         Http.Reply r = Http.postJson(TRAINER + "/api/runs", json);

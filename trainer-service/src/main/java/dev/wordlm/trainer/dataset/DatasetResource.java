@@ -5,8 +5,7 @@ import dev.wordlm.problem.FieldProblem;
 import dev.wordlm.problem.Problem;
 import dev.wordlm.problem.ProblemException;
 import dev.wordlm.problem.Text;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.persistence.EntityManager;
+import dev.wordlm.trainer.run.RunQueries;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -37,11 +37,11 @@ import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 @Tag(name = "datasets")
 public class DatasetResource {
     private final DatasetCatalog catalog;
-    private final EntityManager em;
+    private final RunQueries runs;
 
-    public DatasetResource(DatasetCatalog catalog, EntityManager em) {
+    public DatasetResource(DatasetCatalog catalog, RunQueries runs) {
         this.catalog = catalog;
-        this.em = em;
+        this.runs = runs;
     }
 
     @GET
@@ -118,9 +118,7 @@ public class DatasetResource {
         if (catalog.view(name).isEmpty()) {
             throw ProblemException.notFound("no dataset named " + Echo.of(name));
         }
-        List<?> users = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select id from runs where dataset = ?1 and status in ('QUEUED', 'RUNNING') order by created_at limit 5")
-                .setParameter(1, name).getResultList());
+        List<UUID> users = runs.activeOn(name, 5);
         if (!users.isEmpty()) {
             throw ProblemException.conflict("dataset '" + name + "' is in use by run(s) " + users.stream().map(String::valueOf)
                     .collect(Collectors.joining(", ")) + "; cancel or wait for them first");

@@ -47,6 +47,12 @@ public class RunQueries {
         return new RunPage(items, page, size, total, (int) ((total + size - 1) / size));
     }
 
+    /** Ids of the QUEUED and RUNNING runs that train on {@code dataset}, oldest first, at most {@code limit}. */
+    public List<UUID> activeOn(String dataset, int limit) {
+        return TrainingRun.<TrainingRun>find("dataset = ?1 and status in ?2 order by createdAt", dataset,
+                List.of(RunStatus.QUEUED, RunStatus.RUNNING)).page(0, limit).list().stream().map(r -> r.id).toList();
+    }
+
     public List<EpochMetricView> metrics(UUID id) {
         find(id);
         return EpochMetricRecord.ofRun(id).stream().map(views::of).toList();

@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -41,13 +42,13 @@ public class DeadLetters {
     public CompletionStage<Void> send(Message<String> record, String reason) {
         RecordHeaders headers = new RecordHeaders();
         header(headers, "dead-letter-reason", reason);
-        record.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(m -> {
+        Optional<IncomingKafkaRecordMetadata> incoming = record.getMetadata(IncomingKafkaRecordMetadata.class);
+        incoming.ifPresent(m -> {
             header(headers, "dead-letter-topic", m.getTopic());
             header(headers, "dead-letter-partition", Integer.toString(m.getPartition()));
             header(headers, "dead-letter-offset", Long.toString(m.getOffset()));
         });
-        Object key = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getKey)
-                .orElse(null);
+        Object key = incoming.map(IncomingKafkaRecordMetadata::getKey).orElse(null);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key == null ? null : key.toString())
                 .withHeaders(headers)
