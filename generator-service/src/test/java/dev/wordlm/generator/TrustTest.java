@@ -144,6 +144,20 @@ class TrustTest {
         }
     }
 
+    /** What CI saw once: the trainer restarted just as it announced a checkpoint, and that checkpoint was lost. */
+    @Test
+    void aCheckpointAnnouncedWhileTheTrainerCannotAnswerIsServedOnceItDoes() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        CheckpointRecord record = trainer.publish(UUID.randomUUID(), 1, 100.0, TestCheckpoints.untrained(work, 47));
+        trainer.refuseLookups(record.id(), 2);
+        double swapMillis = awaitServed(record.id(), CheckpointEventPublisher.publish(record, trainer.eventJson(record)));
+        long lookups = trainer.requests().stream().filter(("/api/checkpoints/" + record.id())::equals).count();
+        System.out.printf("%n[measure] a checkpoint whose first 2 lookups got 503: served after %.0f ms, %d lookups%n",
+                swapMillis, lookups);
+        assertEquals(3, lookups, "asked again after each 503, and no more once it answered");
+        assertEquals("swapped", awaitHandled(record.id()));
+    }
+
     private static double rejected(String reason) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^wordlm_checkpoints_rejected_total\\{reason=\"" + reason + "\"} (\\S+)$",

@@ -54,7 +54,11 @@ public class CheckpointEvents {
             return message.nack(e);
         }
         LOG.infof("checkpoint %s announced; asking the trainer about it", event.checkpointId());
-        switcher.offer(event.checkpointId());
+        switcher.offer(event.checkpointId()).exceptionally(error -> {
+            LOG.errorf("checkpoint %s given up: the trainer could not be asked about it for the retry's whole "
+                    + "duration (%s); it is served only if chosen later", event.checkpointId(), error.getMessage());
+            return null;
+        });
         return message.ack();
     }
 

@@ -5,14 +5,18 @@ import dev.wordlm.generator.config.GeneratorConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.faulttolerance.api.AsynchronousNonBlocking;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
@@ -105,13 +110,32 @@ public class ModelSwitcher {
 
     /**
      * A checkpoint event: the trainer is asked for the checkpoint, which is served if the policy prefers the trainer's
-     * record of it. An id the trainer does not know (a forged or stale event) costs one lookup and is rejected.
+     * record of it. An id the trainer does not know (a forged or stale event) costs one lookup and is rejected. When
+     * the trainer cannot be reached (restarting, overloaded, a lookup or download timed out) the event is not lost:
+     * the attempt is recorded as failed and tried again with a growing delay, 1 s doubling up to 30 s, for at most
+     * 10 minutes (the retry's own settings, overridable as Fault Tolerance configuration); each try decides afresh,
+     * so a checkpoint that newer ones have overtaken meanwhile is ignored, not served late. The stage fails only when
+     * the tries are spent.
      */
-    public CompletableFuture<Outcome> offer(UUID checkpointId) {
-        return fetch(() -> trainer.checkpoint(checkpointId))
+    @AsynchronousNonBlocking
+    @Retry(retryOn = TrainerUnavailableException.class, maxRetries = -1, delay = 1, delayUnit = ChronoUnit.SECONDS,
+            maxDuration = 10, durationUnit = ChronoUnit.MINUTES, jitter = 200)
+    @ExponentialBackoff(factor = 2, maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
+    public CompletionStage<Outcome> offer(UUID checkpointId) {
+        CompletableFuture<Outcome> attempt = new CompletableFuture<>();
+        fetch(() -> trainer.checkpoint(checkpointId))
                 .thenCompose(found -> found.map(this::consider).orElseGet(() -> unknown(checkpointId)))
-                .exceptionally(error -> failed(checkpointId, error))
-                .whenComplete((outcome, error) -> lastEvent = new HandledEvent(checkpointId, outcome, Instant.now()));
+                .whenComplete((outcome, error) -> {
+                    Throwable cause = error == null ? null : unwrap(error);
+                    Outcome handled = cause == null ? outcome : failed(checkpointId, cause);
+                    lastEvent = new HandledEvent(checkpointId, handled, Instant.now());
+                    if (cause instanceof TrainerUnavailableException unavailable) {
+                        attempt.completeExceptionally(unavailable); // what the retry looks for, unwrapped
+                    } else {
+                        attempt.complete(handled);
+                    }
+                });
+        return attempt;
     }
 
     private CompletableFuture<Outcome> unknown(UUID checkpointId) {
@@ -120,13 +144,13 @@ public class ModelSwitcher {
         return CompletableFuture.completedFuture(Outcome.REJECTED);
     }
 
-    private static Outcome failed(UUID checkpointId, Throwable error) {
-        Throwable cause = unwrap(error);
+    private static Outcome failed(UUID checkpointId, Throwable cause) {
         if (cause instanceof CheckpointRejectedException) {
             return Outcome.REJECTED;
         }
         if (cause instanceof TrainerUnavailableException) {
-            LOG.warnf("checkpoint %s not loaded, the current model keeps serving: %s", checkpointId, cause.getMessage());
+            LOG.warnf("checkpoint %s not loaded yet, the current model keeps serving; asking again shortly: %s",
+                    checkpointId, cause.getMessage());
         } else {
             LOG.errorf(cause, "checkpoint %s not loaded, the current model keeps serving", checkpointId);
         }

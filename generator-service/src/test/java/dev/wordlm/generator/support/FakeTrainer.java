@@ -67,6 +67,7 @@ public final class FakeTrainer implements AutoCloseable {
     private final List<UUID> downloaded = new CopyOnWriteArrayList<>();
     private volatile boolean available = true;
     private final Set<UUID> hanging = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, AtomicInteger> refusals = new ConcurrentHashMap<>();
     private final AtomicInteger unauthorized = new AtomicInteger();
 
     private FakeTrainer() throws IOException {
@@ -126,6 +127,16 @@ public final class FakeTrainer implements AutoCloseable {
 
     public void answer(UUID checkpointId) {
         hanging.remove(checkpointId);
+    }
+
+    /** The next {@code times} lookups of this checkpoint are answered 503, as a trainer that is restarting would. */
+    public void refuseLookups(UUID checkpointId, int times) {
+        refusals.put(checkpointId, new AtomicInteger(times));
+    }
+
+    private boolean refused(String id) {
+        return refusals.entrySet().stream().anyMatch(e -> e.getKey().toString().equals(id)
+                && e.getValue().getAndUpdate(n -> Math.max(0, n - 1)) > 0);
     }
 
     /** Publishes a checkpoint file; its record announces the file's true sha256 and size. */
@@ -207,6 +218,10 @@ public final class FakeTrainer implements AutoCloseable {
             } else if (parts.length == 4 || parts.length == 5 && parts[4].equals("content")) {
                 if (parts.length == 4) {
                     hangWhileAsked(parts[3]);
+                    if (refused(parts[3])) {
+                        send(exchange, 503, "application/json", "{\"error\":\"restarting\"}".getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
                 }
                 Stored stored = find(parts[3]);
                 if (stored == null) {
