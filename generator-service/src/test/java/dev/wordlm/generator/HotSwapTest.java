@@ -21,6 +21,7 @@ import dev.wordlm.checkpoint.Checkpoint;
 import dev.wordlm.events.Topics;
 import dev.wordlm.generation.LanguageModel;
 import dev.wordlm.generator.config.GeneratorConfig;
+import dev.wordlm.generator.model.CheckpointHoldKeeper;
 import dev.wordlm.generator.model.ModelHolder;
 import dev.wordlm.generator.support.CheckpointEventPublisher;
 import dev.wordlm.generator.support.FakeTrainer.CheckpointRecord;
@@ -40,6 +41,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +74,9 @@ class HotSwapTest {
 
     @Inject
     GeneratorConfig config;
+
+    @Inject
+    CheckpointHoldKeeper holds;
 
     @BeforeEach
     void followNewest() {
@@ -125,6 +130,21 @@ class HotSwapTest {
                         + "%.0f ms for a tiny model; %d requests during the swap, %d failed; a 1500-word stream "
                         + "finished on the old model %.0f ms after the swap%n", bigSwapMillis, big.sizeBytes() / 1e6,
                 smallSwapMillis, load.requests.get(), load.failures.get(), (streamEnded - swappedAt) / 1e6);
+    }
+
+    @Test
+    void theServedCheckpointIsHeldAtTheTrainerAndReleasedWhenReplaced() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        CheckpointRecord first = trainer.publish(UUID.randomUUID(), 1, 100.0, TestCheckpoints.untrained(work, 35));
+        awaitServed(first.id(), CheckpointEventPublisher.publish(first, trainer.eventJson(first)));
+        String name = holds.name();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> trainer.holdersOf(first.id()).contains(name));
+
+        CheckpointRecord second = trainer.publish(UUID.randomUUID(), 2, 90.0, TestCheckpoints.untrained(work, 36));
+        awaitServed(second.id(), CheckpointEventPublisher.publish(second, trainer.eventJson(second)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> trainer.holdersOf(second.id()).contains(name) && !trainer.holdersOf(first.id()).contains(name));
     }
 
     @Test

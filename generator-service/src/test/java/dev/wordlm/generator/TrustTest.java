@@ -158,6 +158,19 @@ class TrustTest {
         assertEquals("swapped", awaitHandled(record.id()));
     }
 
+    @Test
+    void aPinWhileTheTrainerCannotAnswerIsABadGatewayToRetry() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        CheckpointRecord record = trainer.publish(UUID.randomUUID(), 1, 100.0, TestCheckpoints.untrained(work, 48));
+        trainer.refuseLookups(record.id(), 1);
+        choose(Map.of("checkpointId", record.id().toString())).then().statusCode(502)
+                .header("Retry-After", "5")
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:wordlm:problem:trainer-unavailable"));
+        choose(Map.of("checkpointId", record.id().toString())).then().statusCode(200);
+        assertEquals(record.id().toString(), servedCheckpoint());
+    }
+
     private static double rejected(String reason) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^wordlm_checkpoints_rejected_total\\{reason=\"" + reason + "\"} (\\S+)$",

@@ -83,6 +83,44 @@ class RetentionTest {
     }
 
     @Test
+    void aCheckpointAGeneratorHoldsOutlivesRetentionUntilItsRunIsDeleted() {
+        Map<String, Object> body = Api.tinyRun(10_000);
+        body.put("lr", 5.0); // a loss that falls every epoch: one checkpoint published per epoch
+        UUID run = Api.submit(body);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> checkpointsOf(run).size() >= 2);
+        List<String> published = checkpointsOf(run);
+        String held = published.get(published.size() - 1); // the oldest: what a generator pinned a while ago
+        String hold = "/api/checkpoints/" + held + "/holds/generator-test-1";
+
+        given().auth().oauth2(TestTokens.USER).put(hold).then().statusCode(200)
+                .body("checkpointId", equalTo(held)).body("holder", equalTo("generator-test-1"))
+                .body("expiresAt", org.hamcrest.Matchers.notNullValue());
+        given().auth().none().put(hold).then().statusCode(401);
+        given().auth().oauth2(TestTokens.USER).post("/api/runs/" + run + "/cancel").then().statusCode(403);
+        given().auth().oauth2(TestTokens.USER).put("/api/checkpoints/" + UUID.randomUUID() + "/holds/g").then()
+                .statusCode(404);
+        given().auth().oauth2(TestTokens.USER).put("/api/checkpoints/" + held + "/holds/a*b").then().statusCode(400)
+                .body("errors[0].field", equalTo("holder"));
+
+        given().post("/api/runs/" + run + "/cancel").then().statusCode(202);
+        Api.awaitStatus(run, "CANCELLED", Duration.ofSeconds(90));
+        List<String> kept = checkpointsOf(run);
+        assertEquals(2, kept.size(), "the newest and the held one are kept: " + kept);
+        assertTrue(kept.contains(held), "the held checkpoint is kept: " + kept);
+        assertEquals(kept.stream().map(id -> id + ".wlm").sorted().toList(), publishedFiles(run), "and their files");
+
+        given().auth().oauth2(TestTokens.USER).delete(hold).then().statusCode(204);
+        given().auth().oauth2(TestTokens.USER).delete(hold).then().statusCode(204); // released already: the same
+        given().delete("/api/runs/" + run).then().statusCode(204); // a deletion asked for takes held ones too
+        given().get("/api/checkpoints/" + held).then().statusCode(404);
+    }
+
+    private static List<String> checkpointsOf(UUID run) {
+        return given().queryParam("runId", run.toString()).queryParam("limit", 200).get("/api/checkpoints").then()
+                .statusCode(200).extract().jsonPath().getList("id");
+    }
+
+    @Test
     void aRunningRunIsCancelledThenDeletedAndAQueuedOneAtOnce() {
         UUID running = Api.submit(Api.tinyRun(10_000));
         Api.awaitStatus(running, "RUNNING", Duration.ofSeconds(90));

@@ -62,6 +62,13 @@ public interface GeneratorConfig {
         @WithDefault("16")
         int warmupWords();
 
+        /**
+         * How often this replica renews its hold at the trainer on the checkpoint it serves (so the trainer's retention
+         * keeps it); a third of the trainer's {@code wordlm.retention.hold-duration} or less.
+         */
+        @WithDefault("20m")
+        Duration holdRenewal();
+
         /** First delay before asking the trainer again while nothing is served; doubles up to retry-max. */
         @WithDefault("1s")
         Duration retryInitial();

@@ -57,6 +57,7 @@ public class ModelSwitcher {
     private final ModelHolder holder;
     private final ModelLoader loader;
     private final TrainerClient trainer;
+    private final CheckpointHoldKeeper holds;
     private final MeterRegistry registry;
     private final Counter swaps;
     private final Timer loadTime;
@@ -67,11 +68,12 @@ public class ModelSwitcher {
     private volatile Rejection lastRejection;
     private volatile HandledEvent lastEvent;
 
-    public ModelSwitcher(ModelHolder holder, ModelLoader loader, TrainerClient trainer, GeneratorConfig config,
-                         MeterRegistry registry) {
+    public ModelSwitcher(ModelHolder holder, ModelLoader loader, TrainerClient trainer, CheckpointHoldKeeper holds,
+                         GeneratorConfig config, MeterRegistry registry) {
         this.holder = holder;
         this.loader = loader;
         this.trainer = trainer;
+        this.holds = holds;
         this.registry = registry;
         this.policy = ServingPolicy.follow(config.model().selection());
         this.swaps = Counter.builder("wordlm.model.swaps").description("Models swapped in").register(registry);
@@ -270,6 +272,7 @@ public class ModelSwitcher {
         loadTime.record(loaded.loadTime());
         Optional<ServedModel> previous = holder.swap(loaded);
         swaps.increment();
+        holds.serving(ref, previous.map(ServedModel::checkpoint));
         LOG.infof("now serving checkpoint %s (run %s, epoch %d, valid ppl %.2f)%s", ref.checkpointId(), ref.runId(),
                 ref.epoch(), ref.validPerplexity(), previous.map(p -> "; replaced " + p.checkpoint().checkpointId()
                         + ", freed after its last request").orElse(""));

@@ -80,6 +80,33 @@ public class TrainerClient {
         return Optional.of(ref);
     }
 
+    /**
+     * Places or renews this replica's hold on a checkpoint ({@code PUT /api/checkpoints/{id}/holds/{holder}}), so the
+     * trainer's retention keeps it; false if the trainer does not know the checkpoint.
+     */
+    public boolean hold(UUID checkpointId, String holder) {
+        HttpResponse<String> response = send(request(holdUri(checkpointId, holder))
+                .PUT(HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json").build());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expectOk(response);
+        return true;
+    }
+
+    /** Releases this replica's hold on a checkpoint (nothing if it has none). */
+    public void release(UUID checkpointId, String holder) {
+        HttpResponse<String> response = send(request(holdUri(checkpointId, holder)).DELETE().build());
+        if (response.statusCode() != 204 && response.statusCode() != 404) {
+            expectOk(response);
+        }
+    }
+
+    private URI holdUri(UUID checkpointId, String holder) {
+        return base.resolve("api/checkpoints/" + checkpointId + "/holds/"
+                + URLEncoder.encode(holder, StandardCharsets.UTF_8));
+    }
+
     /** The checkpoint file's bytes; refuses more than {@code maxBytes}, and any link outside the trainer. */
     public byte[] download(CheckpointRef ref, long maxBytes) {
         URI uri = onTrainer(ref);
@@ -126,15 +153,18 @@ public class TrainerClient {
     }
 
     private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
         authorization.ifPresent(value -> request.header("Authorization", value));
         return request;
     }
 
     private HttpResponse<String> get(URI uri) {
-        HttpRequest request = request(uri).header("Accept", "application/json").build();
+        return send(request(uri).header("Accept", "application/json").build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         return await(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()), requestTimeout,
-                "asking the trainer at " + uri);
+                "asking the trainer at " + request.uri());
     }
 
     /** Waits for a whole exchange, body included, at most {@code timeout}; a late one is cancelled. */

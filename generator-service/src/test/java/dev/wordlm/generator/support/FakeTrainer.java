@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server with the trainer's checkpoint API, as agreed with the trainer service, answering only requests
  * with the generator's token ({@link TestTokens#GENERATOR}; others get 401):
  * <ul>
+ *   <li>{@code PUT/DELETE /api/checkpoints/{id}/holds/{holder}}: a generator's hold (200 or 404 / 204)</li>
  *   <li>{@code GET /api/checkpoints?selection=newest|best&limit=N[&runId=...]}: a JSON array of records</li>
  *   <li>{@code GET /api/checkpoints/{id}}: one record, 404 if unknown</li>
  *   <li>{@code GET /api/checkpoints/{id}/content}: the file</li>
@@ -68,6 +69,7 @@ public final class FakeTrainer implements AutoCloseable {
     private volatile boolean available = true;
     private final Set<UUID> hanging = ConcurrentHashMap.newKeySet();
     private final Map<UUID, AtomicInteger> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> holds = new ConcurrentHashMap<>();
     private final AtomicInteger unauthorized = new AtomicInteger();
 
     private FakeTrainer() throws IOException {
@@ -127,6 +129,11 @@ public final class FakeTrainer implements AutoCloseable {
 
     public void answer(UUID checkpointId) {
         hanging.remove(checkpointId);
+    }
+
+    /** The holders of a checkpoint's holds ({@code PUT/DELETE /api/checkpoints/{id}/holds/{holder}}). */
+    public Set<String> holdersOf(UUID checkpointId) {
+        return Set.copyOf(holds.getOrDefault(checkpointId.toString(), Set.of()));
     }
 
     /** The next {@code times} lookups of this checkpoint are answered 503, as a trainer that is restarting would. */
@@ -213,7 +220,20 @@ public final class FakeTrainer implements AutoCloseable {
             }
             String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
             // "", "api", "checkpoints", [id, ["content"]]
-            if (parts.length == 3) {
+            if (parts.length == 6 && parts[4].equals("holds")) {
+                String method = exchange.getRequestMethod();
+                if (method.equals("PUT") && find(parts[3]) != null) {
+                    holds.computeIfAbsent(parts[3], id -> ConcurrentHashMap.newKeySet()).add(parts[5]);
+                    sendJson(exchange, 200, Map.of("checkpointId", parts[3], "holder", parts[5]));
+                } else if (method.equals("PUT")) {
+                    send(exchange, 404, "application/json", "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8));
+                } else if (method.equals("DELETE")) {
+                    holds.getOrDefault(parts[3], ConcurrentHashMap.newKeySet()).remove(parts[5]);
+                    exchange.sendResponseHeaders(204, -1);
+                } else {
+                    send(exchange, 405, "text/plain", new byte[0]);
+                }
+            } else if (parts.length == 3) {
                 sendJson(exchange, 200, list(query(exchange)));
             } else if (parts.length == 4 || parts.length == 5 && parts[4].equals("content")) {
                 if (parts.length == 4) {

@@ -79,6 +79,13 @@ public interface TrainerSettings {
         @WithDefault("1")
         int checkpointsPerRun();
 
+        /**
+         * How long a generator's hold on a checkpoint (the one it serves or has pinned) keeps retention from removing
+         * it, unless the generator renews it; generators renew at a third of this.
+         */
+        @WithDefault("1h")
+        Duration holdDuration();
+
         /** How often finished runs' leftovers are looked for: deletions a crash interrupted, files of deleted runs. */
         @WithDefault("10m")
         Duration sweepInterval();

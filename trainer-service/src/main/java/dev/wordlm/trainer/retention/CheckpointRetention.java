@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the newest {@code wordlm.retention.checkpoints-per-run} published checkpoints of each finished run. The older
- * records are deleted in the transaction that ends the run, so no client sees a finished run with more; their files
+ * Keeps the newest {@code wordlm.retention.checkpoints-per-run} published checkpoints of each finished run, and any
+ * checkpoint a generator holds ({@link CheckpointHolds}: the one it serves or has pinned). The older records are
+ * deleted in the transaction that ends the run, so no client sees a finished run with more; their files
  * go after it commits (a file without a record is invisible, and {@link RetentionSweep} removes what a crash left).
  * The newest is the run's best, and the newest and the best of all runs, which a generator serves unless pinned, are
  * each some run's newest: they are always kept. Runs that finished before (an upgrade, a lowered limit) are left as
@@ -30,7 +31,8 @@ public class CheckpointRetention {
     private static final String PRUNE = """
             delete from checkpoints
              where run_id = ?1
-               and id not in (select id from checkpoints where run_id = ?1 order by created_at desc limit ?2)""";
+               and id not in (select id from checkpoints where run_id = ?1 order by created_at desc limit ?2)
+               and id not in (select checkpoint_id from checkpoint_holds where expires_at > now())""";
 
     private final EntityManager em;
     private final CheckpointFiles files;
@@ -74,7 +76,8 @@ public class CheckpointRetention {
             LOG.warnf("run %s: cannot remove old checkpoint files (%s); the sweep tries again", runId, e.getMessage());
         }
         if (removed > 0) {
-            LOG.infof("run %s: removed %d older checkpoint file(s), keeping the newest %d", runId, removed, keep);
+            LOG.infof("run %s: removed %d older checkpoint file(s), keeping the newest %d and any a generator holds",
+                    runId, removed, keep);
         }
         return removed;
     }

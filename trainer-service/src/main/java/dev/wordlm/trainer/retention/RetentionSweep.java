@@ -21,8 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * Finishes what a crash left half done, every {@code wordlm.retention.sweep-interval}: deletions of runs that ended
  * after their deletion was asked for, run directories whose run is gone, checkpoint files whose record is gone (as
- * retention leaves them when a crash falls between its transaction and the files), and abandoned dataset uploads or
- * removals.
+ * retention leaves them when a crash falls between its transaction and the files), abandoned dataset uploads or
+ * removals, and generators' holds that have lapsed.
  */
 @ApplicationScoped
 public class RetentionSweep {
@@ -33,14 +33,16 @@ public class RetentionSweep {
     private final CheckpointRetention retention;
     private final CheckpointFiles files;
     private final DatasetCatalog datasets;
+    private final CheckpointHolds holds;
 
     public RetentionSweep(EntityManager em, RunDeletion deletion, CheckpointRetention retention, CheckpointFiles files,
-                          DatasetCatalog datasets) {
+                          DatasetCatalog datasets, CheckpointHolds holds) {
         this.em = em;
         this.deletion = deletion;
         this.retention = retention;
         this.files = files;
         this.datasets = datasets;
+        this.holds = holds;
     }
 
     @Scheduled(every = "${wordlm.retention.sweep-interval}", delayed = "1m",
@@ -65,6 +67,7 @@ public class RetentionSweep {
         }
         removed += orphanedFiles();
         removed += datasets.removeLeftovers();
+        removed += holds.forgetLapsed();
         return removed;
     }
 
