@@ -158,7 +158,36 @@ class HostileInputIT {
             cases.addAll(malformed(e));
         }
         cases.addAll(uploads());
+        cases.addAll(imports());
         cases.addAll(paths());
+        return cases;
+    }
+
+    /** Checkpoint imports that are no checkpoint, and generators' holds on nothing. */
+    static List<Case> imports() {
+        String u = TRAINER + "/api/checkpoints";
+        String octets = "application/octet-stream";
+        List<Case> cases = new ArrayList<>();
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        bodies.put("empty", new byte[0]);
+        bodies.put("text", "not a checkpoint\n".getBytes(StandardCharsets.UTF_8));
+        bodies.put("NUL bytes", new byte[4096]);
+        bodies.put("JSON", "{\"format\":1}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("magic only", "WORDLM-CKPT\n\u0000\u0000\u0000\u0001\u0000\u0000\u0000\u0010{}".getBytes(StandardCharsets.ISO_8859_1));
+        for (Map.Entry<String, byte[]> e : bodies.entrySet()) {
+            cases.add(new Case("POST " + u + " import " + e.getKey(), raw("POST", u, octets, e.getValue()), "body"));
+        }
+        byte[] junk = "junk".getBytes(StandardCharsets.UTF_8);
+        cases.add(new Case("POST " + u + " import as JSON", raw("POST", u, "application/json", junk), null));
+        cases.add(new Case("POST " + u + " import without Content-Type", raw("POST", u, null, junk), null));
+        cases.add(new Case("POST " + u + " import name with NUL", raw("POST", u + "?name=a%00b", octets, junk), "name"));
+        cases.add(new Case("POST " + u + " import long name", raw("POST", u + "?name=" + "n".repeat(201), octets, junk),
+                "name"));
+        cases.add(new Case("POST " + u + " import unknown parameter", raw("POST", u + "?epochs=3", octets, junk), "epochs"));
+        String unknown = u + "/" + UUID.randomUUID() + "/holds/";
+        cases.add(new Case("PUT hold on no checkpoint", raw("PUT", unknown + "g1", null, new byte[0]), null));
+        cases.add(new Case("PUT hold, bad holder", raw("PUT", unknown + "a*b", null, new byte[0]), "holder"));
+        cases.add(new Case("PUT hold, bad id", raw("PUT", u + "/nope/holds/g1", null, new byte[0]), "id"));
         return cases;
     }
 

@@ -55,6 +55,20 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
+    static byte[] getBytes(String url) throws Exception {
+        HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", ADMIN)
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    static Reply postBytes(String url, byte[] body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     private static Reply send(HttpRequest.Builder b) throws Exception {
         HttpResponse<String> r = CLIENT.send(b.header("Authorization", ADMIN).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -244,4 +244,23 @@ class SystemIT {
         System.out.printf(Locale.ROOT, "figure: generation (model of this test: 1x32 LSTM) %.0f words/s for one stream, "
                 + "%.0f words/s in total for 16 concurrent streams%n", single, total / seconds);
     }
+
+    @Test
+    @Order(6)
+    void aCheckpointImportedFromElsewhereIsServed() throws Exception {
+        // A file made outside the services (here: the first run's, downloaded as a user would keep it)
+        JsonNode first = run(firstRun);
+        String original = first.get("checkpoints").get(0).get("id").asText();
+        byte[] file = Http.getBytes(TRAINER + "/api/checkpoints/" + original + "/content");
+        Http.Reply imported = Http.postBytes(TRAINER + "/api/checkpoints?name=kept-elsewhere", file);
+        assertEquals(201, imported.status(), imported.body());
+        String id = imported.json().get("id").asText();
+        JsonNode served = awaitServed("checkpointId", id, Duration.ofMinutes(1));
+        assertEquals(imported.json().get("runId").asText(), served.get("runId").asText());
+        Http.Reply text = Http.postForm(GENERATOR + "/generate", "words=20");
+        assertEquals(200, text.status(), text.body());
+        assertEquals(id, text.headers().firstValue("X-Model-Checkpoint").orElseThrow());
+        System.out.printf(Locale.ROOT, "figure: a %d-byte checkpoint imported with POST /api/checkpoints, served%n",
+                file.length);
+    }
 }

@@ -6,11 +6,14 @@ import dev.wordlm.problem.Echo;
 import dev.wordlm.problem.FieldProblem;
 import dev.wordlm.problem.ProblemResponses;
 import dev.wordlm.problem.ProblemException;
+import dev.wordlm.problem.Text;
 import dev.wordlm.trainer.api.RequestValidation;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.DefaultValue;
@@ -22,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
@@ -42,11 +46,40 @@ public class CheckpointResource {
     private final CheckpointFiles files;
 
     private final ProblemResponses responses;
+    private final CheckpointImport imports;
 
-    public CheckpointResource(CheckpointViews views, CheckpointFiles files, ProblemResponses responses) {
+    public CheckpointResource(CheckpointViews views, CheckpointFiles files, ProblemResponses responses,
+                              CheckpointImport imports) {
         this.views = views;
         this.files = files;
         this.responses = responses;
+        this.imports = imports;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Imports a checkpoint file (.wlm) as a finished run of its own, announced to generators",
+            description = "The body is a `.wlm` file, from `./lm train` or from `./lm import --data DIR` of a model the "
+                    + "reference trained in Python. It is verified (format, integrity digest, a measured validation "
+                    + "loss), becomes a COMPLETED run named `name` on dataset `imported` with this one checkpoint, and "
+                    + "is announced on `checkpoints` like a trained one. At most `quarkus.http.limits.max-body-size`.")
+    @APIResponse(responseCode = "201", description = "Imported: the checkpoint; Location is its URL")
+    @APIResponse(responseCode = "400", description = "Not a usable checkpoint, or a bad name",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    public Response importCheckpoint(InputStream body,
+                                     @Parameter(description = "The imported run's name", schema = @Schema(maxLength = 200))
+                                     @QueryParam("name") String name, @Context UriInfo uri) {
+        RequestValidation.onlyParams(uri, java.util.Set.of("name"));
+        if (name != null && name.length() > 200) {
+            throw ProblemException.invalid("name", "at most 200 characters, got " + name.length());
+        }
+        Text.problem(name).ifPresent(problem -> {
+            throw ProblemException.invalid("name", problem);
+        });
+        CheckpointRecord c = imports.importFile(body, name == null || name.isBlank() ? "imported" : name);
+        return Response.created(uri.getBaseUriBuilder().path("api/checkpoints").path(c.id.toString()).build())
+                .entity(views.of(c)).build();
     }
 
     @GET
