@@ -23,9 +23,12 @@ import picocli.CommandLine.Option;
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Make a checkpoint from a state dict of the reference's RNNModel saved as safetensors.")
 final class ImportCommand implements Callable<Integer> {
+    /** Formats a model can be imported from (an ONNX graph is for serving, not a source of checkpoints). */
+    enum Format { SAFETENSORS }
+
     @Option(names = "--format", defaultValue = "safetensors", description = "input format: ${COMPLETION-CANDIDATES} "
             + "(default: ${DEFAULT-VALUE})")
-    ExportCommand.Format format;
+    Format format;
     @Option(names = "--in", required = true, description = "file to import")
     Path in;
     @Option(names = "--out", defaultValue = "model.wlm", description = "checkpoint to write (default: ${DEFAULT-VALUE})")

@@ -139,6 +139,20 @@ class CliTest {
     }
 
     @Test
+    void useOptimizerTrainsWithAdamWAndKeepsItsStateForResume() {
+        Path save = dir.resolve("adamw.wlm");
+        Run r = run("train", "--use-optimizer", "--lr", "0.002", "--epochs", "1", "--data", dir.resolve("data").toString(),
+                "--emsize", "8", "--nhid", "8", "--save", save.toString(), "--log", dir.resolve("adamw.log").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| End of training | test loss"), r.out());
+        dev.wordlm.checkpoint.Checkpoint last = dev.wordlm.checkpoint.Checkpoint.load(
+                dev.wordlm.train.Trainer.resumePathFor(save));
+        assertTrue(last.info().training().useOptimizer());
+        assertEquals("AdamW", last.optimizerState().orElseThrow().type());
+        assertTrue(last.optimizerState().orElseThrow().step() > 0);
+    }
+
+    @Test
     void cudaWithoutAGpuSaysSo() {
         org.junit.jupiter.api.Assumptions.assumeFalse(dev.wordlm.engine.Engines.gpuAvailable(), "this machine has a GPU");
         Run r = run("generate", "--checkpoint", model.toString(), "--cuda");

@@ -76,6 +76,21 @@ class ExportImportTest {
         assertEquals(score(model), score(withData));
     }
 
+    /** {@code --format onnx}: the graph for ONNX Runtime (which common's OnnxExportTest runs against our model). */
+    @Test
+    void exportsAnOnnxGraph() throws Exception {
+        Path onnx = dir.resolve("m.onnx");
+        CliTest.Run export = CliTest.run("export", "--format", "onnx", "--checkpoint", model.toString(), "--out", onnx.toString());
+        assertEquals(0, export.exit(), export.err());
+        assertTrue(export.out().contains("exported GRU 2x8 (emsize 8, " + corpus.vocabSize() + " words, tied)"), export.out());
+        assertTrue(export.out().contains("ONNX opset 17, inputs input, h0"), export.out());
+        byte[] bytes = Files.readAllBytes(onnx);
+        assertEquals(0x08, bytes[0], "a ModelProto starts with its ir_version field");
+        assertEquals(8, bytes[1], "IR version 8");
+        CliTest.Run importOnnx = CliTest.run("import", "--format", "onnx", "--in", onnx.toString());
+        assertEquals(2, importOnnx.exit(), "import reads safetensors only: " + importOnnx.err());
+    }
+
     /** What the reference writes has no vocabulary: it comes from --data (the dictionary order) or --vocab. */
     @Test
     void aFileWithoutMetadataTakesItsVocabularyFromTheCorpusOrAFile() throws Exception {

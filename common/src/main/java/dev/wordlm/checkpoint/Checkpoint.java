@@ -48,8 +48,10 @@ import java.util.Map;
  * fingerprint of the corpus.
  *
  * <p>Layout: the magic {@code WORDLM-CKPT\n}, a big-endian int32 format version, an int32 header length, the
- * UTF-8 JSON header, the parameters as little-endian float32 in header order, then the sha256 of all bytes
- * before it. Loading checks each part and names what is wrong.
+ * UTF-8 JSON header, the parameters as little-endian float32 in header order, then (a resume state of an AdamW run)
+ * the optimizer's tensors, slot by slot in the header's parameter order, then the sha256 of all bytes before it.
+ * Loading checks each part and names what is wrong; a file without an {@code optimizer} section has no optimizer
+ * state (every file written before it existed).
  */
 public final class Checkpoint {
     public static final int FORMAT_VERSION = 1;
@@ -61,10 +63,12 @@ public final class Checkpoint {
 
     private final Info info;
     private final Map<String, float[]> parameters;
+    private final OptimizerState optimizer;
 
-    private Checkpoint(Info info, Map<String, float[]> parameters) {
+    private Checkpoint(Info info, Map<String, float[]> parameters, OptimizerState optimizer) {
         this.info = info;
         this.parameters = parameters;
+        this.optimizer = optimizer;
     }
 
     /**
@@ -94,9 +98,21 @@ public final class Checkpoint {
         return Collections.unmodifiableMap(parameters);
     }
 
+    /** The optimizer's state a resume checkpoint kept; empty for plain SGD, a best model and older files. */
+    public java.util.Optional<OptimizerState> optimizerState() {
+        return java.util.Optional.ofNullable(optimizer);
+    }
+
     /** Writes a model and its training state atomically (temp file, fsync, rename); returns the file's info. */
     public static Info save(Path file, RnnLanguageModel model, TrainConfig training, Vocabulary vocabulary, int epoch,
                             double lr, double validLoss, double bestValidLoss, String corpusFingerprint) {
+        return save(file, model, training, vocabulary, epoch, lr, validLoss, bestValidLoss, corpusFingerprint, null);
+    }
+
+    /** As above, with the optimizer's state ({@code null}: none) that a resumed run continues from. */
+    public static Info save(Path file, RnnLanguageModel model, TrainConfig training, Vocabulary vocabulary, int epoch,
+                            double lr, double validLoss, double bestValidLoss, String corpusFingerprint,
+                            OptimizerState optimizer) {
         ModelConfig config = model.config();
         if (vocabulary.size() != config.vocabSize()) {
             throw new IllegalArgumentException("vocabulary has " + vocabulary.size() + " words, model expects "
@@ -131,6 +147,9 @@ public final class Checkpoint {
             params.add(p);
         }
         header.add("parameters", params);
+        if (optimizer != null) {
+            header.add("optimizer", optimizerJson(optimizer, stored));
+        }
         byte[] headerBytes = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
 
         MessageDigest sha = sha256();
@@ -152,6 +171,16 @@ public final class Checkpoint {
                     ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                     buf.asFloatBuffer().put(values);
                     write(out, sha, buf.array());
+                }
+                if (optimizer != null) {
+                    for (Map<String, float[]> slot : optimizer.slots().values()) {
+                        for (String name : stored.keySet()) {
+                            float[] values = slot.get(name);
+                            ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                            buf.asFloatBuffer().put(values);
+                            write(out, sha, buf.array());
+                        }
+                    }
                 }
                 MessageDigest whole = cloneOf(sha);
                 byte[] digest = sha.digest();
@@ -304,6 +333,9 @@ public final class Checkpoint {
                     throw new CheckpointException(name + ": missing parameter " + pname);
                 }
             }
+            OptimizerState optimizer = header.has("optimizer")
+                    ? readOptimizer(name, header.getAsJsonObject("optimizer"), expected, data, payloadEnd, keepWeights)
+                    : null;
             if (data.position() != payloadEnd) {
                 throw new CheckpointException(name + ": " + (payloadEnd - data.position()) + " unexpected bytes after the parameters");
             }
@@ -314,12 +346,55 @@ public final class Checkpoint {
                     lossFromJson(header.get("bestValidLoss")), header.get("seed").getAsLong(),
                     header.get("corpusFingerprint").getAsString(), Instant.parse(header.get("createdAt").getAsString()),
                     fileSha, bytes.length);
-            return new Checkpoint(info, params);
+            return new Checkpoint(info, params, optimizer);
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new CheckpointException(name + " has an invalid header: " + e.getMessage(), e);
         }
+    }
+
+    private static JsonObject optimizerJson(OptimizerState o, Map<String, NDArray> stored) {
+        JsonObject j = new JsonObject();
+        j.addProperty("type", o.type());
+        j.addProperty("step", o.step());
+        JsonArray slots = new JsonArray();
+        for (Map.Entry<String, Map<String, float[]>> slot : o.slots().entrySet()) {
+            slots.add(slot.getKey());
+            for (Map.Entry<String, NDArray> p : stored.entrySet()) {
+                float[] v = slot.getValue().get(p.getKey());
+                if (v == null || v.length != p.getValue().size()) {
+                    throw new IllegalArgumentException("optimizer slot " + slot.getKey() + " does not match parameter "
+                            + p.getKey());
+                }
+            }
+        }
+        j.add("slots", slots);
+        return j;
+    }
+
+    /** The optimizer's tensors: per slot, one per stored parameter with its shape, in the header's order. */
+    private static OptimizerState readOptimizer(String name, JsonObject o, Map<String, Shape> expected, ByteBuffer data,
+                                                int payloadEnd, boolean keep) {
+        Map<String, Map<String, float[]>> slots = new LinkedHashMap<>();
+        for (JsonElement slotName : o.getAsJsonArray("slots")) {
+            Map<String, float[]> slot = new LinkedHashMap<>();
+            for (Map.Entry<String, Shape> p : expected.entrySet()) {
+                long count = p.getValue().size();
+                if (data.position() + count * 4 > payloadEnd) {
+                    throw new CheckpointException(name + " is truncated: optimizer state " + slotName.getAsString()
+                            + " of " + p.getKey() + " runs past the end");
+                }
+                if (keep) {
+                    float[] v = new float[(int) count];
+                    data.asFloatBuffer().get(v);
+                    slot.put(p.getKey(), v);
+                }
+                data.position((int) (data.position() + count * 4));
+            }
+            slots.put(slotName.getAsString(), slot);
+        }
+        return new OptimizerState(o.get("type").getAsString(), o.get("step").getAsLong(), slots);
     }
 
     /** A loss nobody measured (an imported model's) is NaN, which JSON cannot hold: it is left out of the header. */

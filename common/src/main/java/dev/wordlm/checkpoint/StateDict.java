@@ -190,7 +190,8 @@ public final class StateDict {
                 + (c.tied() ? ", tied" : "") + ")";
     }
 
-    private static JsonObject configJson(ModelConfig c) {
+    /** The reference's {@code RNNModel} constructor arguments, as the exports' metadata gives them. */
+    static JsonObject configJson(ModelConfig c) {
         JsonObject o = new JsonObject();
         o.addProperty("rnn_type", c.type().name());
         o.addProperty("ntoken", c.vocabSize());

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param cuda        train on a CUDA GPU
  * @param logInterval report interval in batches
  * @param dryRun      one batch of training and of each evaluation, one epoch, nothing saved: checks data and model
+ * @param useOptimizer AdamW instead of plain SGD (the reference's {@code --use-optimizer})
  */
 public record TrainConfig(
         ModelType model,
@@ -44,7 +45,8 @@ public record TrainConfig(
         long seed,
         boolean cuda,
         int logInterval,
-        boolean dryRun) {
+        boolean dryRun,
+        boolean useOptimizer) {
 
     public static final int EVAL_BATCH_SIZE = 10;
 
@@ -128,6 +130,7 @@ public record TrainConfig(
         private boolean cuda;
         private int logInterval;
         private boolean dryRun;
+        private boolean useOptimizer;
 
         private Builder() {
             TrainOptions.ALL.forEach(h -> h.setDefault(this));
@@ -218,9 +221,14 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder useOptimizer(boolean v) {
+            useOptimizer = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, epochs, batchSize, bptt, dropout, decay, tied,
-                    seed, cuda, logInterval, dryRun);
+                    seed, cuda, logInterval, dryRun, useOptimizer);
         }
     }
 }

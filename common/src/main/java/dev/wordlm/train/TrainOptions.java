@@ -76,9 +76,19 @@ public final class TrainOptions {
             "verify the data and the model: one batch of training and of evaluation, one epoch, nothing saved")
             .alsoSpelled("--dry_run").mayChangeOnResume();
 
+    /**
+     * The reference's {@code --use-optimizer}: {@code torch.optim.AdamW(model.parameters(), lr=args.lr)}, so at the
+     * same lr (whose default is SGD's 20) and never annealed: the reference divides only its SGD step's lr.
+     */
+    public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Boolean> USE_OPTIMIZER = Hyperparameter.of(
+            "useOptimizer", ValueKind.BOOLEAN, false, TrainConfig::useOptimizer, TrainConfig.Builder::useOptimizer,
+            "use AdamW (betas 0.9/0.999, eps 1e-8, weight decay 0.01) at the constant --lr instead of plain SGD; "
+                    + "give a small --lr such as 0.001");
+
     /** In the reference's order of flags. */
     public static final List<Hyperparameter<TrainConfig, TrainConfig.Builder, ?>> ALL = List.of(MODEL, EMSIZE, NHID,
-            NLAYERS, LR, CLIP, EPOCHS, BATCH_SIZE, BPTT, DROPOUT, DECAY, TIED, SEED, CUDA, LOG_INTERVAL, DRY_RUN);
+            NLAYERS, LR, CLIP, EPOCHS, BATCH_SIZE, BPTT, DROPOUT, DECAY, TIED, SEED, CUDA, LOG_INTERVAL, DRY_RUN,
+            USE_OPTIMIZER);
 
     private TrainOptions() {
     }

@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * The reference's {@code main.py} training loop: truncated BPTT over batchified data, cross-entropy, global
- * gradient-norm clipping, plain SGD, learning rate divided by {@code decay} when validation does not improve,
- * the best model saved and finally evaluated on test. Cancellation stops after the current batch and still
+ * gradient-norm clipping, plain SGD, learning rate divided by {@code decay} when validation does not improve
+ * (or, with {@code useOptimizer}, {@link AdamW} at the constant initial lr, as the reference's optimizer never sees
+ * its annealed lr), the best model saved and finally evaluated on test. Cancellation stops after the current batch and still
  * evaluates the best model on test, like Ctrl-C in the reference.
  *
  * <p>Each batch's arrays live in a sub-manager closed after the batch; the hidden state carried to the next batch
@@ -86,6 +87,7 @@ public final class Trainer {
             double lr = config.lr();
             double bestValLoss = Double.NaN;
             RnnLanguageModel model;
+            AdamW adamw = null;
             if (resumeState != null && Files.exists(resumeState)) {
                 Checkpoint state = Checkpoint.load(resumeState);
                 checkResumable(state.info());
@@ -93,12 +95,19 @@ public final class Trainer {
                 firstEpoch = state.info().epoch() + 1;
                 lr = state.info().lr();
                 bestValLoss = state.info().bestValidLoss();
+                if (config.useOptimizer()) {
+                    adamw = AdamW.restore(root, model, state.optimizerState().orElseThrow(() -> new IllegalStateException(
+                            "cannot resume from " + resumeState + ": it has no optimizer state (not a resume state)")));
+                }
                 log(String.format("| resumed from %s after epoch %d | lr %.4f | best valid ppl %.2f", resumeState,
                         state.info().epoch(), lr, Math.exp(bestValLoss)));
             } else {
                 model = RnnLanguageModel.initialize(modelConfig, root, device);
             }
             model.requireGradients();
+            if (config.useOptimizer() && adamw == null) {
+                adamw = new AdamW(root, model.parameters());
+            }
             int epochsCompleted = firstEpoch - 1;
             int lastEpoch = config.epochs();
             if (config.dryRun()) {
@@ -110,7 +119,7 @@ public final class Trainer {
                 // Each epoch's dropout draws from its own seed, so a resumed run repeats the uninterrupted one exactly.
                 engine.setRandomSeed((int) (config.seed() + epoch));
                 long epochStart = System.nanoTime();
-                double trainLoss = trainEpoch(root, model, trainData, epoch, lr);
+                double trainLoss = trainEpoch(root, model, adamw, trainData, epoch, lr);
                 if (cancel.isCancelled()) {
                     break;
                 }
@@ -130,12 +139,12 @@ public final class Trainer {
                         listener.onCheckpoint(new TrainingListener.CheckpointSaved(save, epoch, valLoss, info.sha256(),
                                 info.sizeBytes(), true));
                     }
-                } else {
+                } else if (adamw == null) {
                     nextLr = lr / config.decay();
                 }
                 if (resumeState != null && !config.dryRun()) {
                     Checkpoint.Info info = Checkpoint.save(resumeState, model, config, corpus.vocabulary(), epoch, nextLr,
-                            valLoss, bestValLoss, corpus.fingerprint());
+                            valLoss, bestValLoss, corpus.fingerprint(), adamw == null ? null : adamw.state(model));
                     listener.onCheckpoint(new TrainingListener.CheckpointSaved(resumeState, epoch, valLoss,
                             info.sha256(), info.sizeBytes(), false));
                 }
@@ -164,7 +173,7 @@ public final class Trainer {
     }
 
     /** One epoch over the training data; returns the mean training loss of the batches run. */
-    private double trainEpoch(NDManager root, RnnLanguageModel model, Batches data, int epoch, double lr) {
+    private double trainEpoch(NDManager root, RnnLanguageModel model, AdamW adamw, Batches data, int epoch, double lr) {
         int batchSize = data.batchSize();
         int batches = data.batchCount(config.bptt());
         int chunks = data.chunkCount(config.bptt());
@@ -194,14 +203,15 @@ public final class Trainer {
                     } finally {
                         Autograd.record(false);
                     }
-                    clipAndStep(step, parameters, lr);
+                    clipAndStep(step, parameters, lr, adamw);
                     hidden = detach(out, nextCarry);
 
                     float value = loss.getFloat();
                     if (!Float.isFinite(value)) {
                         throw new TrainingDivergedException(String.format(
                                 "training diverged: the loss is %s at epoch %d, batch %d (lr %.4g). Lower --lr or --clip; "
-                                        + "RNN_TANH and RNN_RELU need a much smaller lr than the reference's 20.",
+                                        + (adamw != null ? "AdamW wants an lr near 0.001, not SGD's 20."
+                                        : "RNN_TANH and RNN_RELU need a much smaller lr than the reference's 20."),
                                 value, epoch, batch, lr));
                     }
                     intervalLoss += value;
@@ -237,10 +247,11 @@ public final class Trainer {
     }
 
     /**
-     * {@code torch.nn.utils.clip_grad_norm_(parameters, clip)} then {@code p -= lr * grad}, computed on the device:
-     * the global L2 norm over all gradients, scaled by {@code min(1, clip / (norm + 1e-6))}; updates in place.
+     * {@code torch.nn.utils.clip_grad_norm_(parameters, clip)} then {@code p -= lr * grad} (or AdamW's step from the
+     * clipped gradients), computed on the device: the global L2 norm over all gradients, scaled by
+     * {@code min(1, clip / (norm + 1e-6))}; updates in place.
      */
-    private void clipAndStep(NDManager step, List<NDArray> parameters, double lr) {
+    private void clipAndStep(NDManager step, List<NDArray> parameters, double lr, AdamW adamw) {
         List<NDArray> grads = new ArrayList<>(parameters.size());
         NDArray sumOfSquares = null;
         for (NDArray p : parameters) {
@@ -249,6 +260,13 @@ public final class Trainer {
             grads.add(g);
             NDArray sq = g.square().sum();
             sumOfSquares = sumOfSquares == null ? sq : sumOfSquares.addi(sq);
+        }
+        if (adamw != null) {
+            NDArray scale = clipScale(sumOfSquares, config.clip());
+            grads.forEach(g -> g.muli(scale));
+            adamw.step(grads, lr, step);
+            parameters.forEach(Autograd::zeroGradient); // after the step: the handles share the gradients' storage
+            return;
         }
         NDArray scale = clipScale(sumOfSquares, config.clip()).muli(-lr);
         for (int k = 0; k < parameters.size(); k++) {

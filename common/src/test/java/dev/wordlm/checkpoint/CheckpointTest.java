@@ -102,10 +102,42 @@ class CheckpointTest {
                 .dropout(0).seed(42).logInterval(50).build();
         assertEquals(expected, loaded.info().training());
         assertEquals(2, loaded.info().epoch());
+        assertTrue(loaded.optimizerState().isEmpty(), "plain SGD, from before --use-optimizer");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             for (float f : logits(loaded.toModel(m, Device.cpu()), m)) {
                 assertTrue(Float.isFinite(f));
             }
+        }
+    }
+
+    /** A resume state of an AdamW run keeps the moments and the step count, per stored parameter (tied: once). */
+    @Test
+    void optimizerStateRoundTrips() {
+        Engines.pytorch().setRandomSeed(5);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            ModelConfig c = new ModelConfig(ModelType.LSTM, 12, 4, 4, 2, 0f, true);
+            RnnLanguageModel model = RnnLanguageModel.initialize(c, m, Device.cpu());
+            java.util.Map<String, java.util.Map<String, float[]>> slots = new java.util.LinkedHashMap<>();
+            for (String slot : List.of("exp_avg", "exp_avg_sq")) {
+                java.util.Map<String, float[]> bySlot = new java.util.LinkedHashMap<>();
+                model.storedParameters().forEach((name, p) -> bySlot.put(name,
+                        m.randomUniform(0f, 1f, p.getShape()).toFloatArray()));
+                slots.put(slot, bySlot);
+            }
+            TrainConfig t = TrainConfig.builder().size(4).tied(true).useOptimizer(true).lr(0.001).build();
+            Path file = dir.resolve("last.wlm");
+            Checkpoint.save(file, model, t, vocabulary(12), 2, 0.001, 2.5, 2.5, "abc", new OptimizerState("AdamW", 17, slots));
+            Checkpoint loaded = Checkpoint.load(file);
+            OptimizerState back = loaded.optimizerState().orElseThrow();
+            assertEquals("AdamW", back.type());
+            assertEquals(17, back.step());
+            assertEquals(List.of("exp_avg", "exp_avg_sq"), back.slotNames());
+            slots.forEach((slot, byName) -> byName.forEach((name, v) ->
+                    assertArrayEquals(v, back.slots().get(slot).get(name), slot + " " + name)));
+            assertEquals(t, loaded.info().training());
+            assertArrayEquals(logits(model, m), logits(loaded.toModel(m, Device.cpu()), m));
+            assertEquals(2, Checkpoint.readInfo(file).epoch(), "the header alone reads past the optimizer's tensors");
+            assertTrue(Checkpoint.load(saveModel(model, t)).optimizerState().isEmpty(), "saved without one: none");
         }
     }
 

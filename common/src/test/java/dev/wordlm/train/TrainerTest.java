@@ -217,6 +217,43 @@ class TrainerTest {
         assertEquals(full.epochs.get(2).validLoss(), result.bestValidLoss(), 0.0);
     }
 
+    /** {@code --use-optimizer}: the resume state keeps AdamW's moments, so a resumed run repeats the whole one. */
+    @Test
+    void adamWResumesFromTheLastEpochStateExactly() {
+        TrainConfig adamw = small(ModelType.GRU, 3, 0.003).toBuilder().useOptimizer(true).build();
+        Path save = out.resolve("m.wlm");
+        Path last = Trainer.resumePathFor(save);
+        Recorder full = new Recorder();
+        new Trainer(adamw, corpus, out.resolve("full.wlm"), null, full, null).train();
+        Recorder sgd = new Recorder();
+        new Trainer(adamw.toBuilder().useOptimizer(false).epochs(1).build(), corpus, out.resolve("sgd.wlm"), null, sgd, null)
+                .train();
+        assertTrue(full.epochs.get(0).trainLoss() != sgd.epochs.get(0).trainLoss(), "AdamW is not the SGD step");
+        for (TrainingListener.EpochResult e : full.epochs) {
+            assertEquals(0.003, e.lr(), 0.0, "the reference's AdamW keeps its initial lr: " + e);
+            assertEquals(0.003, e.nextLr(), 0.0, "never annealed: " + e);
+        }
+
+        new Trainer(adamw.withEpochs(2), corpus, save, last, new Recorder(), null).train();
+        Checkpoint state = Checkpoint.load(last);
+        int chunks = full.steps.get(0).batches();
+        assertEquals(2L * chunks, state.optimizerState().orElseThrow().step(), "one AdamW step per batch");
+        assertTrue(Checkpoint.load(save).optimizerState().isEmpty(), "the best model is only the model");
+        Recorder resumed = new Recorder();
+        new Trainer(adamw, corpus, save, last, resumed, null).train();
+        assertEquals(1, resumed.epochs.size());
+        for (int i = 0; i < chunks; i++) {
+            assertEquals(full.steps.get(2 * chunks + i).loss(), resumed.steps.get(i).loss(), 0.0, "epoch 3, batch " + i);
+        }
+        assertEquals(full.epochs.get(2).validLoss(), resumed.epochs.get(0).validLoss(), 0.0);
+        assertEquals(3L * chunks, Checkpoint.load(last).optimizerState().orElseThrow().step());
+
+        // a run cannot switch optimizers half-way
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Trainer(
+                adamw.toBuilder().useOptimizer(false).epochs(4).build(), corpus, save, last, null, null).train());
+        assertTrue(e.getMessage().contains("cannot resume"), e.getMessage());
+    }
+
     @Test
     void resumeRefusesOtherData(@TempDir Path other) {
         Path save = out.resolve("m.wlm");

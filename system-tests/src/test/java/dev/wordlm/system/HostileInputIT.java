@@ -76,7 +76,8 @@ class HostileInputIT {
                 new Field("seed", Kind.LONG, "1", List.of("99999999999999999999")),
                 new Field("logInterval", Kind.INT, "10", List.of("0")),
                 new Field("cuda", Kind.BOOL, "false", List.of()),
-                new Field("dryRun", Kind.BOOL, "false", List.of()));
+                new Field("dryRun", Kind.BOOL, "false", List.of()),
+                new Field("useOptimizer", Kind.BOOL, "false", List.of()));
         List<Field> generation = List.of(
                 new Field("prompt", Kind.STRING, "\"the\"", List.of("\"" + "w ".repeat(1001) + "\"", HUGE)),
                 new Field("words", Kind.INT, "3", List.of("0", "10001", "-5")),

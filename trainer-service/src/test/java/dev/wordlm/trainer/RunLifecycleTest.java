@@ -221,6 +221,19 @@ class RunLifecycleTest {
         assertTrue(checkpoints.isEmpty(), checkpoints.toString());
     }
 
+    /** {@code useOptimizer}: the run trains with AdamW and says so in its configuration. */
+    @Test
+    void aRunWithUseOptimizerTrainsWithAdamW() {
+        Map<String, Object> body = Api.tinyRun(1);
+        body.put("useOptimizer", true);
+        body.put("lr", 0.002);
+        UUID id = Api.submit(body);
+        JsonPath run = Api.awaitStatus(id, "COMPLETED", Duration.ofSeconds(180));
+        assertTrue(run.getBoolean("config.useOptimizer"));
+        assertEquals(0.002, run.getDouble("config.lr"), 0.0);
+        assertTrue(run.getDouble("testPerplexity") > 1, "test perplexity " + run.getDouble("testPerplexity"));
+    }
+
     /** A record that names no run is set aside on the dead-letter topic, with its reason; the queue goes on. */
     @Test
     void aRequestThatNamesNoRunIsDeadLetteredAndTheQueueGoesOn() {

@@ -39,7 +39,8 @@ public record RunRequest(
         Long seed,
         Integer logInterval,
         @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda,
-        Boolean dryRun) {
+        Boolean dryRun,
+        Boolean useOptimizer) {
 
     /** What is wrong with the hyperparameters, by field, with the CLI's messages. */
     public Map<String, String> problems() {

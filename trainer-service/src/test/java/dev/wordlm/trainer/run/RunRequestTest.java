@@ -30,17 +30,17 @@ class RunRequestTest {
     @Test
     void omittedFieldsTakeTheDefaultsAndGivenOnesAreRead() {
         RunRequest empty = new RunRequest(null, "sample", null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
         assertEquals(TrainConfig.defaults(), empty.toConfig(false));
         assertEquals(Map.of(), empty.problems());
         RunRequest some = new RunRequest("x", "sample", "GRU", 32, 32, 1, 5.0, null, 3, 7, null, null, null, true, 9L,
-                null, null, true);
+                null, null, true, true);
         assertEquals(Map.of(), some.problems());
         TrainConfig c = some.toConfig(true);
         assertEquals(TrainConfig.builder().model(dev.wordlm.model.ModelType.GRU).size(32).nlayers(1).lr(5).epochs(3)
-                .batchSize(7).tied(true).seed(9).cuda(true).dryRun(true).build(), c);
+                .batchSize(7).tied(true).seed(9).cuda(true).dryRun(true).useOptimizer(true).build(), c);
         RunRequest bad = new RunRequest(null, "sample", "cnn", 0, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         assertEquals("must be one of RNN_TANH, RNN_RELU, LSTM, GRU (spelled exactly so), got 'cnn'", bad.problems().get("model"));
         assertEquals("must be between 1 and 8192, got 0", bad.problems().get("emsize"));
     }
