@@ -78,8 +78,8 @@ class ColdStartTest {
         FakeTrainer trainer = FakeTrainer.instance();
         trainer.setAvailable(true);
         // Reachable but empty: still nothing to serve.
-        Thread.sleep(1500);
-        given().get("/api/model").then().body("loaded", equalTo(false));
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> given().get("/api/model").then().body("loaded", equalTo(false)));
 
         // A checkpoint appears on the trainer (no event): the retry loop finds it.
         FakeTrainer.CheckpointRecord record = trainer.publish(UUID.randomUUID(), 1, 50.0,

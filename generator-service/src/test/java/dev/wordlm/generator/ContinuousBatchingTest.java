@@ -9,6 +9,7 @@ import dev.wordlm.generator.support.FakeTrainerResource;
 import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
+import dev.wordlm.testing.SseParser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -115,7 +116,7 @@ class ContinuousBatchingTest {
         request(i).forEach((k, v) -> query.append(k).append('=').append(v).append('&'));
         SseClient.Result r = SseClient.read(base.resolve(query.toString()), e -> { });
         assertEquals(200, r.status());
-        return r.named("word").stream().map(SseClient.Event::data).toList();
+        return r.named("word").stream().map(SseParser.Event::data).toList();
     }
 
     private static double metric(String name) {

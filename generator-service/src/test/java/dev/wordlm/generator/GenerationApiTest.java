@@ -19,6 +19,7 @@ import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
 import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
+import dev.wordlm.testing.SseParser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -123,13 +124,13 @@ class GenerationApiTest {
         assertEquals("model", stream.events().get(0).name());
         assertTrue(stream.events().get(0).data().contains(checkpoint));
 
-        List<SseClient.Event> words = stream.named("word");
+        List<SseParser.Event> words = stream.named("word");
         assertEquals(30, words.size());
         for (int i = 0; i < words.size(); i++) {
             assertEquals(Integer.toString(i), words.get(i).id());
             assertTrue(vocabulary.contains(words.get(i).data()), words.get(i).data());
         }
-        SseClient.Event done = stream.events().get(stream.events().size() - 1);
+        SseParser.Event done = stream.events().get(stream.events().size() - 1);
         assertEquals("done", done.name());
         assertTrue(done.data().contains("\"count\":30"), done.data());
         assertTrue(done.data().contains(checkpoint), done.data());
@@ -138,7 +139,7 @@ class GenerationApiTest {
         // The stream samples exactly what the JSON API samples for the same seed.
         List<String> json = given().contentType(ContentType.JSON).body(Map.of("words", 30, "seed", 3)).post("/generate")
                 .then().statusCode(200).extract().jsonPath().getList("words", String.class);
-        assertEquals(json, words.stream().map(SseClient.Event::data).toList());
+        assertEquals(json, words.stream().map(SseParser.Event::data).toList());
     }
 
     @Test

@@ -30,6 +30,7 @@ import dev.wordlm.generator.support.SseClient;
 import dev.wordlm.generator.support.TestCheckpoints;
 import dev.wordlm.generator.support.TestTokens;
 import dev.wordlm.generator.support.WarmProfile;
+import dev.wordlm.testing.SseParser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -119,7 +120,7 @@ class HotSwapTest {
         assertEquals(200, result.status());
         assertEquals(big.id().toString(), result.headers().firstValue("X-Model-Checkpoint").orElse(null));
         assertEquals(1500, result.named("word").size(), "the stream that started before the swap is complete");
-        SseClient.Event done = result.named("done").get(0);
+        SseParser.Event done = result.named("done").get(0);
         assertTrue(done.data().contains(big.id().toString()), "finished on the model it started with: " + done.data());
         assertTrue(streamEnded > swappedAt, "the stream was still running when the new model took over");
         assertFalse(bigModel.retain(), "the replaced model is freed after its last request");

@@ -2,6 +2,7 @@ package dev.wordlm.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wordlm.testing.SseParser;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** A small HTTP client for the two services: JSON, forms and Server-Sent Events. */
@@ -30,7 +30,7 @@ final class Http {
         }
     }
 
-    /** One server-sent event. */
+    /** One server-sent event (read by the tests' shared {@link SseParser}). */
     record Event(String name, String data) {
         JsonNode json() {
             try {
@@ -84,32 +84,10 @@ final class Http {
             throw new IllegalStateException("stream answered " + r.statusCode() + ": "
                     + new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
         }
-        List<Event> events = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            String name = "message";
-            StringBuilder data = new StringBuilder();
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        events.add(new Event(name, data.toString()));
-                    }
-                    name = "message";
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    if (data.length() > 0) {
-                        data.append('\n');
-                    }
-                    data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
-                }
-            }
-            if (data.length() > 0) {
-                events.add(new Event(name, data.toString()));
-            }
+            return SseParser.parse(in.lines().iterator(), e -> { }).stream()
+                    .map(e -> new Event(e.name(), e.data())).toList();
         }
-        return events;
     }
 
     private Http() {

@@ -1,5 +1,6 @@
 package dev.wordlm.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -84,12 +87,14 @@ class PoisonRecordsIT {
     }
 
     private static void awaitReady(String base) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        Http.Reply r = Http.get(base + "/q/health/ready");
-        while (r.status() != 200) {
-            assertTrue(System.nanoTime() < deadline, base + " not ready: " + r.body());
-            Thread.sleep(200);
-            r = Http.get(base + "/q/health/ready");
+        AtomicReference<Http.Reply> r = new AtomicReference<>();
+        try {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                r.set(Http.get(base + "/q/health/ready"));
+                return r.get().status() == 200;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(base + " not ready: " + r.get().body(), e);
         }
     }
 
@@ -107,7 +112,6 @@ class PoisonRecordsIT {
     }
 
     private static List<DeadLetter> awaitDeadLetters(String topic, String key, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -119,15 +123,23 @@ class PoisonRecordsIT {
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (out.size() < count) {
-                assertTrue(System.nanoTime() < deadline, topic + ": " + out.size() + " of " + count + " dead letters: " + out);
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(r.key())) {
-                        Map<String, String> headers = new HashMap<>();
-                        r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-                        out.add(new DeadLetter(r.value(), headers));
-                    }
-                }
+            try {
+                // Each evaluation is one poll of up to 500 ms, so no interval is needed between them.
+                await().atMost(Duration.ofMinutes(2)).pollInSameThread() // the consumer is not thread-safe
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> {
+                            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                                if (key.equals(r.key())) {
+                                    Map<String, String> headers = new HashMap<>();
+                                    r.headers().forEach(h -> headers.put(h.key(),
+                                            new String(h.value(), StandardCharsets.UTF_8)));
+                                    out.add(new DeadLetter(r.value(), headers));
+                                }
+                            }
+                            return out.size() >= count;
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(topic + ": " + out.size() + " of " + count + " dead letters: " + out, e);
             }
         }
         return out;

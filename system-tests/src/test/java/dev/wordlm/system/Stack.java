@@ -1,5 +1,8 @@
 package dev.wordlm.system;
 
+import static org.awaitility.Awaitility.await;
+
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -187,19 +190,22 @@ final class Stack implements AutoCloseable, BeforeAllCallback, AfterAllCallback 
     }
 
     private void waitForPort(int port, Duration timeout, Process process, String log) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("process exited with " + process.exitValue() + "; see " + work.resolve(log)
-                        + "\n" + tail(work.resolve(log)));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(250);
-            }
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) { // out of the wait at once
+                    throw new IllegalStateException("process exited with " + process.exitValue() + "; see "
+                            + work.resolve(log) + "\n" + tail(work.resolve(log)));
+                }
+                try (Socket ignored = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("port " + port + " did not open in " + timeout + "; see "
+                    + work.resolve(log), e);
         }
-        throw new IllegalStateException("port " + port + " did not open in " + timeout + "; see " + work.resolve(log));
     }
 
     static String tail(Path file) {

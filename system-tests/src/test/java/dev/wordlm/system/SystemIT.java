@@ -1,5 +1,7 @@
 package dev.wordlm.system;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -51,35 +55,44 @@ class SystemIT {
     }
 
     static JsonNode awaitStatus(String id, String status, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode run = run(id);
-        while (System.nanoTime() < deadline) {
-            run = run(id);
-            String now = run.get("status").asText();
-            if (now.equals(status)) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonNode run = run(id);
+                last.set(run);
+                String now = run.get("status").asText();
+                if (!now.equals(status) && !now.equals("QUEUED") && !now.equals("RUNNING")) {
+                    throw new AssertionError("run " + id + " ended " + now + ": " + run); // out of the wait at once
+                }
                 return run;
-            }
-            if (!now.equals("QUEUED") && !now.equals("RUNNING")) {
-                throw new AssertionError("run " + id + " ended " + now + ": " + run);
-            }
-            Thread.sleep(200);
+            }, run -> run.get("status").asText().equals(status));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("run " + id + " not " + status + " after " + timeout + ": " + last.get(), e);
         }
-        throw new AssertionError("run " + id + " not " + status + " after " + timeout + ": " + run);
+    }
+
+    /** Waits until the run has at least {@code epochs} epoch metrics. */
+    static void awaitEpochMetrics(String id, int epochs, Duration timeout) throws Exception {
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Http.get(TRAINER + "/api/runs/" + id + "/metrics").json().size() >= epochs);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("fewer than " + epochs + " epoch metrics after " + timeout + ": " + run(id), e);
+        }
     }
 
     /** Waits until the generator's served model has {@code field} (runId, checkpointId) equal to {@code value}. */
     static JsonNode awaitServed(String field, String value, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode status = null;
-        while (System.nanoTime() < deadline) {
-            status = Http.get(GENERATOR + "/api/model").json();
-            JsonNode model = status.get("model");
-            if (model != null && value.equals(model.path(field).asText())) {
-                return model;
-            }
-            Thread.sleep(100);
+        AtomicReference<JsonNode> status = new AtomicReference<>();
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                status.set(Http.get(GENERATOR + "/api/model").json());
+                return status.get().get("model");
+            }, model -> model != null && value.equals(model.path(field).asText()));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("generator does not serve " + field + " " + value + " after " + timeout + ": "
+                    + status.get(), e);
         }
-        throw new AssertionError("generator does not serve " + field + " " + value + " after " + timeout + ": " + status);
     }
 
     @Test
@@ -89,11 +102,7 @@ class SystemIT {
         firstRun = postRun("{\"name\":\"system-1\",\"dataset\":\"sample\",\"epochs\":2,\"emsize\":32,\"nhid\":32,"
                 + "\"nlayers\":1,\"logInterval\":50}");
         // time to the first epoch metric: queueing, consuming, engine start, one epoch
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (Http.get(TRAINER + "/api/runs/" + firstRun + "/metrics").json().size() == 0) {
-            assertTrue(System.nanoTime() < deadline, "no epoch metric after 3 minutes: " + run(firstRun));
-            Thread.sleep(100);
-        }
+        awaitEpochMetrics(firstRun, 1, Duration.ofMinutes(3));
         double toFirstMetric = Duration.between(posted, Instant.now()).toMillis() / 1000.0;
         JsonNode done = awaitStatus(firstRun, "COMPLETED", Duration.ofMinutes(3));
         JsonNode metrics = Http.get(TRAINER + "/api/runs/" + firstRun + "/metrics").json();
@@ -157,8 +166,9 @@ class SystemIT {
         String second = postRun("{\"name\":\"system-2\",\"dataset\":\"sample\",\"epochs\":1,\"emsize\":32,\"nhid\":32,"
                 + "\"nlayers\":1,\"seed\":7}");
         awaitStatus(second, "COMPLETED", Duration.ofMinutes(3));
-        awaitServed("runId", second, Duration.ofMinutes(2));
-        Thread.sleep(2000); // streams that start now must get the new checkpoint
+        String swappedIn = awaitServed("runId", second, Duration.ofMinutes(2)).get("checkpointId").asText();
+        // Streams that start now must get the new checkpoint.
+        await().atMost(Duration.ofSeconds(30)).until(() -> servedBy.contains(swappedIn));
         streaming.set(false);
         for (Future<?> f : loops) {
             f.get();
@@ -178,11 +188,7 @@ class SystemIT {
         // Big enough that an epoch takes a few seconds, so the kill lands mid-run.
         String id = postRun("{\"name\":\"system-resume\",\"dataset\":\"sample\",\"epochs\":4,\"emsize\":64,\"nhid\":64,"
                 + "\"nlayers\":2,\"logInterval\":20}");
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (Http.get(TRAINER + "/api/runs/" + id + "/metrics").json().size() < 1) {
-            assertTrue(System.nanoTime() < deadline, "no epoch finished: " + run(id));
-            Thread.sleep(50);
-        }
+        awaitEpochMetrics(id, 1, Duration.ofMinutes(3));
         int doneBeforeKill = Http.get(TRAINER + "/api/runs/" + id + "/metrics").json().size();
         assertTrue(doneBeforeKill < 4, "the run finished before the kill: make epochs longer");
         stack.killTrainer();
@@ -206,8 +212,8 @@ class SystemIT {
         try {
             id = postRun("{\"name\":\"while-kafka-down\",\"dataset\":\"sample\",\"epochs\":1,\"emsize\":16,\"nhid\":16,"
                     + "\"nlayers\":1}");
-            Thread.sleep(3000);
-            assertEquals("QUEUED", run(id).get("status").asText());
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> run(id).get("status").asText(), equalTo("QUEUED"));
         } finally {
             stack.startKafka();
         }

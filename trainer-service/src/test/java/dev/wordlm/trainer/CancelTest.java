@@ -51,8 +51,8 @@ class CancelTest {
 
         // This trainer takes one run at a time: the next one waits in Kafka, QUEUED.
         UUID queued = Api.submit(Api.tinyRun(1));
-        Thread.sleep(1500);
-        assertEquals("QUEUED", Api.run(queued).getString("status"));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> Api.run(queued).getString("status"), equalTo("QUEUED"));
         given().when().post("/api/runs/" + queued + "/cancel").then().statusCode(202)
                 .body("status", equalTo("CANCELLED"));
 

@@ -37,14 +37,15 @@ class OutboxTest {
     BrokerControl broker;
 
     @Test
-    void aRunAcceptedWhileKafkaIsDownStillTrains() throws InterruptedException {
+    void aRunAcceptedWhileKafkaIsDownStillTrains() {
         broker.stop();
         UUID id;
         try {
             id = Api.submit(Api.tinyRun(1));
-            Thread.sleep(2000);
-            assertEquals("QUEUED", Api.run(id).getString("status"));
-            assertEquals(2, pendingEvents(id), "its training request and QUEUED status wait in the outbox");
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertEquals("QUEUED", Api.run(id).getString("status"));
+                assertEquals(2, pendingEvents(id), "its training request and QUEUED status wait in the outbox");
+            });
             given().when().get("/q/health/ready").then().statusCode(503);
         } finally {
             broker.start();

@@ -3,6 +3,7 @@ package dev.wordlm.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wordlm.checkpoint.Checkpoint;
 import dev.wordlm.events.Topics;
+import dev.wordlm.testing.SseParser;
 import dev.wordlm.trainer.run.EpochMetricRecord;
 import dev.wordlm.trainer.support.Api;
 import dev.wordlm.trainer.support.BrokerControl;
@@ -80,8 +81,8 @@ class RunLifecycleTest {
                 .extract().header("Location");
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
         assertTrue(URI.create(location).getPath().equals("/api/runs/" + id), location);
-        CompletableFuture<SseClient.Event> first = new CompletableFuture<>();
-        CompletableFuture<List<SseClient.Event>> stream = SseClient.open("/api/runs/" + id + "/events", first);
+        CompletableFuture<SseParser.Event> first = new CompletableFuture<>();
+        CompletableFuture<List<SseParser.Event>> stream = SseClient.open("/api/runs/" + id + "/events", first);
         assertEquals("QUEUED", KafkaTopics.json(first.get(30, TimeUnit.SECONDS).data()).get("status").asText());
         given().when().post("/api/runs/" + blocker + "/cancel").then().statusCode(202);
         long released = System.nanoTime();
@@ -109,8 +110,8 @@ class RunLifecycleTest {
 
         // the live stream: the run as it was when the stream opened, then logs, batches, every epoch after that
         // snapshot, and the final status; then it ends
-        List<SseClient.Event> events = stream.get(30, TimeUnit.SECONDS);
-        List<String> names = events.stream().map(SseClient.Event::name).toList();
+        List<SseParser.Event> events = stream.get(30, TimeUnit.SECONDS);
+        List<String> names = events.stream().map(SseParser.Event::name).toList();
         assertEquals("run", names.get(0), names.toString());
         int epochsBefore = KafkaTopics.json(events.get(0).data()).get("progress").get("epochsCompleted").asInt();
         List<Integer> streamedEpochs = events.stream().filter(e -> e.name().equals("epoch"))
@@ -118,7 +119,7 @@ class RunLifecycleTest {
         assertEquals(IntStream.rangeClosed(epochsBefore + 1, 2).boxed().toList(), streamedEpochs,
                 names.toString());
         assertTrue(names.contains("batch") && names.contains("log"), names.toString());
-        SseClient.Event last = events.get(events.size() - 1);
+        SseParser.Event last = events.get(events.size() - 1);
         assertEquals("status", last.name());
         assertEquals("COMPLETED", KafkaTopics.json(last.data()).get("status").asText());
 

@@ -3,21 +3,23 @@ package dev.wordlm.generator.model;
 import dev.wordlm.generator.config.GeneratorConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
+import jakarta.enterprise.util.TypeLiteral;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
  * Serves the trainer's current choice at start-up, without waiting for the next checkpoint event. Runs in the
  * background so the service starts (and reports not-ready) while the trainer is down; asks again with a growing
  * delay until a model is served, which also covers a checkpoint published before this replica joined the topic.
+ * The asking again is a Fault Tolerance retry: after {@code wordlm.model.retry-initial}, doubling up to
+ * {@code retry-max}, for as long as nothing is served.
  */
 @ApplicationScoped
 public class StartupLoader {
@@ -25,48 +27,52 @@ public class StartupLoader {
 
     private final ModelSwitcher switcher;
     private final ModelHolder holder;
-    private final Duration initialDelay;
-    private final Duration maxDelay;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "startup-loader");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TypedGuard<CompletionStage<Boolean>> untilServed;
+    private volatile boolean running = true;
 
     public StartupLoader(ModelSwitcher switcher, ModelHolder holder, GeneratorConfig config) {
         this.switcher = switcher;
         this.holder = holder;
-        this.initialDelay = config.model().retryInitial();
-        this.maxDelay = config.model().retryMax();
+        this.untilServed = TypedGuard.create(new TypeLiteral<CompletionStage<Boolean>>() {
+                })
+                .withDescription("start-up load")
+                .withRetry()
+                    .maxRetries(-1)
+                    .maxDuration(0, ChronoUnit.MILLIS) // none: the trainer may be down for long
+                    .delay(config.model().retryInitial().toMillis(), ChronoUnit.MILLIS)
+                    .jitter(0, ChronoUnit.MILLIS)
+                    .whenResult(served -> !Boolean.TRUE.equals(served))
+                    .whenException(error -> running)
+                    .withExponentialBackoff()
+                        .factor(2)
+                        .maxDelay(config.model().retryMax().toMillis(), ChronoUnit.MILLIS)
+                        .done()
+                    .done()
+                .build();
     }
 
     void onStart(@Observes StartupEvent event) {
-        timer.execute(() -> attempt(initialDelay));
+        untilServed.get(this::attempt);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        timer.shutdownNow();
+        running = false;
     }
 
-    private void attempt(Duration delay) {
-        if (holder.current().isPresent()) {
-            return;
+    /** Completes with whether a model is served (one was already, or the trainer had one to offer). */
+    private CompletionStage<Boolean> attempt() {
+        if (!running || holder.current().isPresent()) {
+            return CompletableFuture.completedFuture(true); // shutting down, or nothing left to load
         }
-        switcher.refresh().whenComplete((served, error) -> {
-            if (error == null && served.isPresent()) {
-                return;
-            }
+        return switcher.refresh().handle((served, error) -> {
             if (error != null) {
-                LOG.warnf("cannot load a checkpoint yet (next try in %d ms): %s", delay.toMillis(), rootMessage(error));
-            } else {
-                LOG.infof("the trainer has no checkpoint to serve yet (next try in %d ms)", delay.toMillis());
+                LOG.warnf("cannot load a checkpoint yet (will try again): %s", rootMessage(error));
+                throw error instanceof CompletionException e ? e : new CompletionException(error);
             }
-            Duration next = delay.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : delay.multipliedBy(2);
-            try {
-                timer.schedule(() -> attempt(next), delay.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
-                // shutting down: nothing left to load for
+            if (served.isEmpty()) {
+                LOG.info("the trainer has no checkpoint to serve yet (will try again)");
             }
+            return served.isPresent();
         });
     }
 

@@ -31,6 +31,13 @@ import java.util.concurrent.TimeoutException;
  * Every call sends {@code wordlm.trainer-token} and is bounded as a whole (connect, headers and body) by
  * {@code request-timeout} or, for a file, {@code download-timeout}. Redirects are not followed and a download link
  * outside the trainer's origin is refused, so the token and the connection only ever go to the configured trainer.
+ *
+ * <p>Why not the Quarkus REST client: a download must be bounded in bytes while it streams ({@link LimitedBody}
+ * cancels the transfer past {@code max-checkpoint-bytes}) and as a whole exchange in time. The REST client has no
+ * byte bound of its own, its {@code InputStream}, {@code Response} and {@code Multi} bodies have buffered or ignored
+ * back-pressure in recent releases, and its timeouts are a connect and a read (idle) timeout, so the download would
+ * stay on this client anyway. Moving only the two lookups would put a second HTTP stack beside this one, with the
+ * token, redirect and origin rules kept in two places, for no behaviour gained.
  */
 @ApplicationScoped
 public class TrainerClient {

@@ -1,5 +1,7 @@
 package dev.wordlm.generator.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real HTTP server with the trainer's checkpoint API, as agreed with the trainer service, answering only requests
@@ -259,14 +262,11 @@ public final class FakeTrainer implements AutoCloseable {
     }
 
     private void hangWhileAsked(String id) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (hanging.stream().anyMatch(h -> h.toString().equals(id)) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> hanging.stream().noneMatch(h -> h.toString().equals(id)));
+        } catch (ConditionTimeoutException stillHanging) {
+            // answers after all: a test that forgot to release it must not hold the server's thread forever
         }
     }
 

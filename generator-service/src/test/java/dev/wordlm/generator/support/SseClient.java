@@ -1,5 +1,7 @@
 package dev.wordlm.generator.support;
 
+import dev.wordlm.testing.SseParser;
+import dev.wordlm.testing.SseParser.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,18 +10,13 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** A plain HTTP client reading a server-sent event stream line by line, as a browser's EventSource would. */
+/** A plain HTTP client reading a server-sent event stream line by line ({@link SseParser}), as a browser would. */
 public final class SseClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    public record Event(String name, String id, String data) {
-    }
 
     /** A finished stream: status, headers, and (for 200) every event in order. */
     public record Result(int status, HttpHeaders headers, List<Event> events, String errorBody) {
@@ -43,29 +40,7 @@ public final class SseClient {
                     return new Result(response.statusCode(), response.headers(), List.of(),
                             String.join("\n", lines.toList()));
                 }
-                List<Event> events = new ArrayList<>();
-                String name = null;
-                String id = null;
-                StringBuilder data = null;
-                for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
-                    String line = it.next();
-                    if (line.isEmpty()) {
-                        if (data != null) {
-                            Event e = new Event(name, id, data.toString());
-                            events.add(e);
-                            onEvent.accept(e);
-                        }
-                        name = null;
-                        id = null;
-                        data = null;
-                    } else if (line.startsWith("event:")) {
-                        name = value(line);
-                    } else if (line.startsWith("id:")) {
-                        id = value(line);
-                    } else if (line.startsWith("data:")) {
-                        data = data == null ? new StringBuilder(value(line)) : data.append('\n').append(value(line));
-                    }
-                }
+                List<Event> events = SseParser.parse(lines.iterator(), onEvent);
                 return new Result(200, response.headers(), events, null);
             }
         } catch (IOException e) {
@@ -74,10 +49,5 @@ public final class SseClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String value(String line) {
-        String v = line.substring(line.indexOf(':') + 1);
-        return v.startsWith(" ") ? v.substring(1) : v;
     }
 }

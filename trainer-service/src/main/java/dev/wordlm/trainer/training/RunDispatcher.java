@@ -2,10 +2,12 @@ package dev.wordlm.trainer.training;
 
 import dev.wordlm.trainer.config.TrainerSettings;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +31,8 @@ import org.jboss.logging.Logger;
  *   <li>database unreachable: retry until it answers, the request stays unacknowledged meanwhile;</li>
  *   <li>shutting down: never acknowledge, so Kafka redelivers the request to a live trainer.</li>
  * </ul>
+ *
+ * <p>Waiting and retrying is a Fault Tolerance retry, every {@code wordlm.trainer.heartbeat-interval}.
  */
 @ApplicationScoped
 public class RunDispatcher {
@@ -38,8 +42,9 @@ public class RunDispatcher {
     private final RunLeases leases;
     private final RunExecution execution;
     private final LocalRuns localRuns;
-    private final Duration retryDelay;
     private final Duration heldPatience;
+    /** Every heartbeat interval, until the request is answered or this trainer stops. */
+    private final Guard retries;
     private final ExecutorService workers;
     private volatile boolean stopping;
 
@@ -47,7 +52,16 @@ public class RunDispatcher {
         this.leases = leases;
         this.execution = execution;
         this.localRuns = localRuns;
-        this.retryDelay = settings.trainer().heartbeatInterval();
+        this.retries = Guard.create()
+                .withDescription("training request")
+                .withRetry()
+                    .maxRetries(-1)
+                    .maxDuration(0, ChronoUnit.MILLIS) // none: a run held elsewhere ends, a database comes back
+                    .delay(settings.trainer().heartbeatInterval().toMillis(), ChronoUnit.MILLIS)
+                    .jitter(0, ChronoUnit.MILLIS)
+                    .abortOn(Stopping.class)
+                    .done()
+                .build();
         this.heldPatience = settings.trainer().leaseTimeout().multipliedBy(2);
         AtomicInteger n = new AtomicInteger();
         // One thread per consumer: each consumer hands over one request at a time, so no task ever queues here.
@@ -68,54 +82,65 @@ public class RunDispatcher {
     }
 
     boolean process(UUID runId) {
-        long heldSince = 0;
-        while (!stopping) {
-            try {
-                if (!localRuns.reserve(runId)) {
-                    LOG.infof("run %s: already being handled by this trainer; duplicate request ignored", runId);
-                    return true;
-                }
-                try {
-                    RunLeases.Claim claim = leases.claim(runId);
-                    switch (claim.kind()) {
-                        case UNKNOWN -> {
-                            LOG.warnf("run %s: request for a run that does not exist; ignored", runId);
-                            return true;
-                        }
-                        case FINISHED -> {
-                            LOG.infof("run %s: %s; request ignored", runId, claim.detail());
-                            return true;
-                        }
-                        case HELD -> {
-                            heldSince = heldSince == 0 ? System.nanoTime() : heldSince;
-                            if (System.nanoTime() - heldSince > heldPatience.toNanos()) {
-                                LOG.infof("run %s: %s, which is alive; request ignored", runId, claim.detail());
-                                return true;
-                            }
-                            LOG.debugf("run %s: %s; waiting for it to end or its lease to expire", runId,
-                                    claim.detail());
-                        }
-                        case CLAIMED -> {
-                            RunExecution.Outcome outcome = execution.execute(claim.run(), new TrainingSession(runId));
-                            if (outcome != RunExecution.Outcome.RETRY) {
-                                return outcome == RunExecution.Outcome.DONE;
-                            }
-                        }
-                    }
-                } finally {
-                    localRuns.unreserve(runId);
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("run %s: cannot reach the database (%s); retrying", runId, e.getMessage());
-            }
-            try {
-                Thread.sleep(retryDelay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        long[] heldSince = {0};
+        try {
+            return retries.call(() -> attempt(runId, heldSince), Boolean.class);
+        } catch (Stopping e) {
+            return false;
+        } catch (Exception e) {
+            LOG.warnf("run %s: stopped retrying (%s); request left unacknowledged", runId, e.toString()); // interrupted
+            return false;
         }
-        return false;
+    }
+
+    /** One try at the request: its answer, or {@link TryAgain} (or the database's exception) to be retried. */
+    private boolean attempt(UUID runId, long[] heldSince) {
+        if (stopping) {
+            throw new Stopping();
+        }
+        try {
+            if (!localRuns.reserve(runId)) {
+                LOG.infof("run %s: already being handled by this trainer; duplicate request ignored", runId);
+                return true;
+            }
+            try {
+                RunLeases.Claim claim = leases.claim(runId);
+                switch (claim.kind()) {
+                    case UNKNOWN -> {
+                        LOG.warnf("run %s: request for a run that does not exist; ignored", runId);
+                        return true;
+                    }
+                    case FINISHED -> {
+                        LOG.infof("run %s: %s; request ignored", runId, claim.detail());
+                        return true;
+                    }
+                    case HELD -> {
+                        heldSince[0] = heldSince[0] == 0 ? System.nanoTime() : heldSince[0];
+                        if (System.nanoTime() - heldSince[0] > heldPatience.toNanos()) {
+                            LOG.infof("run %s: %s, which is alive; request ignored", runId, claim.detail());
+                            return true;
+                        }
+                        LOG.debugf("run %s: %s; waiting for it to end or its lease to expire", runId, claim.detail());
+                        throw new TryAgain();
+                    }
+                    case CLAIMED -> {
+                        RunExecution.Outcome outcome = execution.execute(claim.run(), new TrainingSession(runId));
+                        if (outcome == RunExecution.Outcome.RETRY) {
+                            throw new TryAgain();
+                        }
+                        return outcome == RunExecution.Outcome.DONE;
+                    }
+                    default -> throw new IllegalStateException("claim " + claim.kind());
+                }
+            } finally {
+                localRuns.unreserve(runId);
+            }
+        } catch (TryAgain e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: cannot reach the database (%s); retrying", runId, e.getMessage());
+            throw e;
+        }
     }
 
     /**
@@ -133,6 +158,20 @@ public class RunDispatcher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Not an answer yet: the run is held elsewhere, or its execution asked to be tried again. */
+    private static final class TryAgain extends RuntimeException {
+        TryAgain() {
+            super("try again", null, false, false);
+        }
+    }
+
+    /** This trainer is shutting down: the request stays unacknowledged. */
+    private static final class Stopping extends RuntimeException {
+        Stopping() {
+            super("shutting down", null, false, false);
         }
     }
 }

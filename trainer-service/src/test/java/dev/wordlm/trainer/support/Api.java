@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /** REST calls the tests share. */
 public final class Api {
@@ -60,25 +63,22 @@ public final class Api {
      * and with it after {@code timeout}.
      */
     public static JsonPath awaitStatus(UUID id, String status, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonPath run = run(id);
-            String now = run.getString("status");
-            if (status.equals(now)) {
+        AtomicReference<JsonPath> last = new AtomicReference<>();
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonPath run = run(id);
+                last.set(run);
+                String now = run.getString("status");
+                if (!status.equals(now) && RunStatus.valueOf(now).isTerminal()) {
+                    // Thrown out of the wait at once: it will not reach the status.
+                    throw new AssertionError("run " + id + " ended " + now + ", not " + status + ": " + run.prettify());
+                }
                 return run;
-            }
-            if (RunStatus.valueOf(now).isTerminal()) {
-                throw new AssertionError("run " + id + " ended " + now + ", not " + status + ": " + run.prettify());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + id + " not " + status + " after " + timeout + ": " + run.prettify());
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for run " + id + " to be " + status, e);
-            }
+            }, run -> status.equals(run.getString("status")));
+        } catch (ConditionTimeoutException e) {
+            JsonPath run = last.get();
+            throw new AssertionError("run " + id + " not " + status + " after " + timeout + ": "
+                    + (run == null ? "never read" : run.prettify()), e);
         }
     }
 }

@@ -1,22 +1,19 @@
 package dev.wordlm.trainer.support;
 
+import dev.wordlm.testing.SseParser;
+import dev.wordlm.testing.SseParser.Event;
 import io.restassured.RestAssured;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
-/** Reads a server-sent event stream to its end in the background, as a browser's EventSource would. */
+/** Reads a server-sent event stream to its end in the background ({@link SseParser}), as a browser would. */
 public final class SseClient {
-
-    /** One event: its name and its data (the JSON text). */
-    public record Event(String name, String data) {
-    }
 
     private SseClient() {
     }
@@ -38,32 +35,8 @@ public final class SseClient {
                         throw new IllegalStateException("event stream answered " + response.statusCode());
                     }
                     try (Stream<String> lines = response.body()) {
-                        return parse(lines, first);
+                        return SseParser.parse(lines.iterator(), first::complete); // the first call counts
                     }
                 });
-    }
-
-    private static List<Event> parse(Stream<String> lines, CompletableFuture<Event> first) {
-        List<Event> events = new ArrayList<>();
-        String[] name = {null};
-        StringBuilder data = new StringBuilder();
-        lines.forEach(line -> {
-            if (line.isEmpty()) {
-                if (!data.isEmpty() || name[0] != null) {
-                    events.add(new Event(name[0] == null ? "message" : name[0], data.toString()));
-                    first.complete(events.get(0));
-                }
-                name[0] = null;
-                data.setLength(0);
-            } else if (line.startsWith("event:")) {
-                name[0] = line.substring(6).trim();
-            } else if (line.startsWith("data:")) {
-                if (!data.isEmpty()) {
-                    data.append('\n');
-                }
-                data.append(line.substring(5).stripLeading());
-            }
-        });
-        return events;
     }
 }
