@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param cuda        train on a CUDA GPU
  * @param logInterval report interval in batches
  * @param dryRun      one batch of training and of each evaluation, one epoch, nothing saved: checks data and model
+ * @param nhead       attention heads per encoder layer of the Transformer (must divide emsize)
  */
 public record TrainConfig(
         ModelType model,
@@ -44,7 +45,8 @@ public record TrainConfig(
         long seed,
         boolean cuda,
         int logInterval,
-        boolean dryRun) {
+        boolean dryRun,
+        int nhead) {
 
     public static final int EVAL_BATCH_SIZE = 10;
 
@@ -76,7 +78,14 @@ public record TrainConfig(
         for (Hyperparameter<TrainConfig, Builder, ?> h : TrainOptions.ALL) {
             h.problem(this).ifPresent(message -> p.put(h.name(), message));
         }
-        if (tied && emsize != nhid) {
+        if (model == ModelType.TRANSFORMER) {
+            if (nhead > 0 && emsize > 0 && emsize % nhead != 0) {
+                p.put("nhead", ModelConfig.nheadProblem(emsize, nhead).substring("nhead: ".length()));
+            }
+            if (tied) {
+                p.put("tied", ModelConfig.TIED_TRANSFORMER);
+            }
+        } else if (tied && emsize != nhid) {
             p.put("tied", "when using the tied flag, nhid must be equal to emsize (emsize=" + emsize + ", nhid=" + nhid + ")");
         }
         return p;
@@ -94,7 +103,7 @@ public record TrainConfig(
     }
 
     public ModelConfig modelConfig(int vocabSize) {
-        return new ModelConfig(model, vocabSize, emsize, nhid, nlayers, (float) dropout, tied);
+        return new ModelConfig(model, vocabSize, emsize, nhid, nlayers, (float) dropout, tied, nhead);
     }
 
     /**
@@ -128,6 +137,7 @@ public record TrainConfig(
         private boolean cuda;
         private int logInterval;
         private boolean dryRun;
+        private int nhead;
 
         private Builder() {
             TrainOptions.ALL.forEach(h -> h.setDefault(this));
@@ -218,9 +228,14 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder nhead(int v) {
+            nhead = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, epochs, batchSize, bptt, dropout, decay, tied,
-                    seed, cuda, logInterval, dryRun);
+                    seed, cuda, logInterval, dryRun, nhead);
         }
     }
 }
