@@ -126,6 +126,29 @@ class CliTest {
                 unknownFlag.err());
     }
 
+    /** {@code --model Transformer}, as the reference spells it: train, generate and score from its checkpoint. */
+    @Test
+    void transformerTrainsGeneratesAndScores() {
+        Path save = dir.resolve("transformer.wlm");
+        Run r = run("train", "--model", "Transformer", "--nhead", "2", "--emsize", "16", "--nhid", "32", "--nlayers", "1",
+                "--lr", "5", "--epochs", "1", "--bptt", "12", "--batch-size", "10", "--log-interval", "5",
+                "--data", dir.resolve("data").toString(), "--save", save.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| end of epoch   1 |") && r.out().contains("| End of training | test loss"), r.out());
+        Run g = run("generate", "--checkpoint", save.toString(), "--words", "30", "--prompt", "the a", "--outf", "-");
+        assertEquals(0, g.exit(), g.err());
+        assertEquals(30, g.out().trim().split("\\s+").length, g.out());
+        Run s = run("score", "--checkpoint", save.toString(), "--file", dir.resolve("data/test.txt").toString());
+        assertEquals(0, s.exit(), s.err());
+        assertTrue(s.out().matches("(?s)tokens \\d+ \\| unknown 0 \\| loss [0-9.]+ \\| ppl [0-9.]+ .*"), s.out());
+
+        Run heads = run("train", "--model", "Transformer", "--emsize", "16", "--nhead", "3",
+                "--data", dir.resolve("data").toString());
+        assertEquals(1, heads.exit());
+        assertTrue(heads.err().contains("nhead: emsize must be divisible by nhead"), heads.err());
+        assertTrue(heads.err().contains("(emsize=16, nhead=3)"), heads.err());
+    }
+
     @Test
     void dryRunChecksDataAndModelAndSavesNothing() {
         Path save = dir.resolve("dry.wlm");
@@ -174,7 +197,8 @@ class CliTest {
     void helpListsTheReferenceFlags() {
         String usage = Main.commandLine().getSubcommands().get("train").getUsageMessage();
         for (String flag : new String[] {"--data", "--model", "--emsize", "--nhid", "--nlayers", "--lr", "--clip", "--epochs",
-            "--batch-size", "--bptt", "--dropout", "--decay", "--tied", "--seed", "--cuda", "--log-interval", "--save"}) {
+            "--batch-size", "--bptt", "--dropout", "--decay", "--tied", "--seed", "--cuda", "--log-interval", "--save",
+            "--nhead"}) {
             assertTrue(usage.contains(flag), flag + " in " + usage);
         }
         String flat = usage.replaceAll("\\s+", " ");

@@ -415,6 +415,7 @@ public final class Checkpoint {
         m.put("nlayers", c.nlayers());
         m.put("dropout", c.dropout());
         m.put("tied", c.tied());
+        m.put("nhead", c.nhead());
         return m;
     }
 
@@ -424,7 +425,9 @@ public final class Checkpoint {
         }
         return new ModelConfig(ModelType.parse(m.get("type").getAsString()), m.get("vocabSize").getAsInt(),
                 m.get("emsize").getAsInt(), m.get("nhid").getAsInt(), m.get("nlayers").getAsInt(),
-                m.get("dropout").getAsFloat(), m.get("tied").getAsBoolean());
+                m.get("dropout").getAsFloat(), m.get("tied").getAsBoolean(),
+                // a file from before the Transformer has no head count: the default, which recurrent models ignore
+                m.has("nhead") ? m.get("nhead").getAsInt() : ModelConfig.DEFAULT_NHEAD);
     }
 
     private static JsonObject trainingJson(TrainConfig t) {

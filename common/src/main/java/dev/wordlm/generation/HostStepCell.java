@@ -48,6 +48,9 @@ final class HostStepCell implements StepCell {
     /** @param parts threads that share the decoder's product (1 = the calling thread alone) */
     HostStepCell(RnnLanguageModel model, int parts) {
         ModelConfig config = model.config();
+        if (!config.type().isRecurrent()) {
+            throw new IllegalArgumentException("HostStepCell steps recurrent models; a Transformer uses a ContextStepCell");
+        }
         this.type = config.type();
         this.layers = config.nlayers();
         this.nhid = config.nhid();
@@ -300,12 +303,7 @@ final class HostStepCell implements StepCell {
 
         HostStream(float[][] state) {
             this.state = state;
-            int gateCount = switch (type) {
-                case LSTM -> 4;
-                case GRU -> 3;
-                case RNN_TANH, RNN_RELU -> 1;
-            };
-            this.gates = new float[gateCount * nhid];
+            this.gates = new float[type.gates() * nhid];
             this.hiddenGates = type == ModelType.GRU ? new float[3 * nhid] : null;
             this.weights = new float[decoder.outputs()];
         }

@@ -48,7 +48,12 @@ public final class LanguageModel implements AutoCloseable {
         try {
             this.model = checkpoint.toModel(root, device);
             // On the CPU, plain Java arrays beat the engine's ops at batch 1 (see HostStepCell); a GPU keeps its own.
-            this.cell = device.isGpu() ? new TensorStepCell(model) : new HostStepCell(model, decoderThreads);
+            // The Transformer has no state to step: it rereads a window of its training run's bptt words.
+            if (!model.config().type().isRecurrent()) {
+                this.cell = new ContextStepCell(model, info.training().bptt());
+            } else {
+                this.cell = device.isGpu() ? new TensorStepCell(model) : new HostStepCell(model, decoderThreads);
+            }
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -155,7 +160,8 @@ public final class LanguageModel implements AutoCloseable {
      * read as the reference's evaluation reads the test set: cut into {@value #SCORE_COLUMNS} columns (the remainder
      * dropped, as {@code batchify} does), each from a zero state, all columns in one batch; a shorter one as one
      * stream. {@link ScoreResult#columns} says which. Unknown words count as {@code <unk>} when the vocabulary has it,
-     * and are an error otherwise.
+     * and are an error otherwise. A Transformer reads the text in chunks of its training run's {@code bptt} tokens,
+     * each predicted from the words of its own chunk only, as the reference's evaluation reads it.
      */
     public ScoreResult score(String text) {
         long[] ids = encode(text, true);
@@ -177,7 +183,8 @@ public final class LanguageModel implements AutoCloseable {
                 grid[t * columns + c] = ids[c * rows + t];
             }
         }
-        int chunk = columns == 1 ? SCORE_CHUNK : COLUMN_CHUNK;
+        int chunk = !model.config().type().isRecurrent() ? info.training().bptt()
+                : columns == 1 ? SCORE_CHUNK : COLUMN_CHUNK;
         Autograd.record(false);
         double total = 0;
         try (NDManager m = root.newSubManager()) {
@@ -231,7 +238,12 @@ public final class LanguageModel implements AutoCloseable {
             Autograd.record(false);
             String prompt = request.prompt();
             long[] promptIds = prompt == null || prompt.isBlank() ? new long[0] : encode(prompt, false);
-            this.stream = cell.open(promptState(promptIds));
+            if (cell instanceof ContextStepCell context) {
+                long[] head = promptIds.length > 1 ? java.util.Arrays.copyOf(promptIds, promptIds.length - 1) : new long[0];
+                this.stream = context.open(head);
+            } else {
+                this.stream = cell.open(promptState(promptIds));
+            }
             input = promptIds.length > 0 ? (int) promptIds[promptIds.length - 1]
                     : sampler.uniform(info.vocabulary().size());
         }

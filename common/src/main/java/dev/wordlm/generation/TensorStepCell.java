@@ -37,6 +37,9 @@ final class TensorStepCell implements StepCell {
 
     TensorStepCell(RnnLanguageModel model) {
         this.config = model.config();
+        if (!config.type().isRecurrent()) {
+            throw new IllegalArgumentException("TensorStepCell steps recurrent models; a Transformer uses a ContextStepCell");
+        }
         this.manager = model.manager().newSubManager();
         Map<String, NDArray> p = model.namedParameters();
         encoder = p.get(RnnLanguageModel.ENCODER_WEIGHT);

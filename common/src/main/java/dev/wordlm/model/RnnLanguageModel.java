@@ -23,6 +23,9 @@ import java.util.Map;
  * <p>Parameters are plain arrays owned by this model's manager, named as PyTorch names them
  * ({@code encoder.weight}, {@code rnn.weight_ih_l0}, ...). With {@code tied}, {@code decoder.weight} is the
  * very same array as {@code encoder.weight}: one tensor, into which both uses accumulate their gradients.
+ *
+ * <p>With {@link ModelType#TRANSFORMER} it is the reference's {@code TransformerModel} instead ({@link
+ * TransformerLayers}): the same contract with an empty state, since nothing is carried from one batch to the next.
  */
 public final class RnnLanguageModel implements AutoCloseable {
     public static final String ENCODER_WEIGHT = "encoder.weight";
@@ -39,7 +42,7 @@ public final class RnnLanguageModel implements AutoCloseable {
         this.manager = manager;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.rnnWeights = new NDList();
-        for (int layer = 0; layer < config.nlayers(); layer++) {
+        for (int layer = 0; config.type().isRecurrent() && layer < config.nlayers(); layer++) {
             // torch's flat weight order per layer: w_ih, w_hh, b_ih, b_hh
             rnnWeights.add(parameters.get(rnnName("weight_ih", layer)));
             rnnWeights.add(parameters.get(rnnName("weight_hh", layer)));
@@ -55,6 +58,9 @@ public final class RnnLanguageModel implements AutoCloseable {
      */
     public static RnnLanguageModel initialize(ModelConfig config, NDManager parent, Device device) {
         NDManager manager = parent.newSubManager(device);
+        if (config.type() == ModelType.TRANSFORMER) {
+            return fromArrays(config, manager, TransformerLayers.initialize(config, manager));
+        }
         Map<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : shapes(config).entrySet()) {
             String name = e.getKey();
@@ -101,6 +107,9 @@ public final class RnnLanguageModel implements AutoCloseable {
 
     /** Names and shapes of the stored parameters, in a fixed order; a tied decoder weight is not listed. */
     public static Map<String, Shape> shapes(ModelConfig c) {
+        if (c.type() == ModelType.TRANSFORMER) {
+            return TransformerLayers.shapes(c);
+        }
         Map<String, Shape> s = new LinkedHashMap<>();
         long g = (long) c.type().gates() * c.nhid();
         s.put(ENCODER_WEIGHT, new Shape(c.vocabSize(), c.emsize()));
@@ -166,8 +175,14 @@ public final class RnnLanguageModel implements AutoCloseable {
         }
     }
 
-    /** Zero hidden state for a batch: (h) for RNN/GRU, (h, c) for LSTM; shape (nlayers, batch, nhid). */
+    /**
+     * Zero hidden state for a batch: (h) for RNN/GRU, (h, c) for LSTM; shape (nlayers, batch, nhid). Empty for the
+     * Transformer, which carries no state.
+     */
     public NDList initialState(NDManager m, int batch) {
+        if (!config.type().isRecurrent()) {
+            return new NDList();
+        }
         Shape shape = new Shape(config.nlayers(), batch, config.nhid());
         DataType type = parameters.get(ENCODER_WEIGHT).getDataType();
         NDList state = new NDList(m.zeros(shape, type, manager.getDevice()));
@@ -183,9 +198,13 @@ public final class RnnLanguageModel implements AutoCloseable {
      * @param input    token ids, shape (T, B), int64, on this model's device; results belong to its manager
      * @param state    hidden state from {@link #initialState} or a previous call
      * @param training applies dropout when true
-     * @return logits of shape (T*B, vocab) (un-normalised, like the decoder's output), then the new state
+     * @return logits of shape (T*B, vocab) (un-normalised, like the decoder's output), then the new state (none for
+     *         the Transformer, whose every column starts afresh at each call, as the reference's does at each batch)
      */
     public NDList forward(NDArray input, NDList state, boolean training) {
+        if (config.type() == ModelType.TRANSFORMER) {
+            return new NDList(TransformerLayers.forward(config, parameters, input, training));
+        }
         float drop = training ? config.dropout() : 0f;
         NDList out = recurrent(input, state, training);
         NDArray output = dropout(out.get(0), drop);
@@ -198,10 +217,24 @@ public final class RnnLanguageModel implements AutoCloseable {
     }
 
     /**
+     * The Transformer's logits for the last position of each column of {@code input} (T, B): (B, vocab), in inference
+     * mode. The same values as the last rows of {@link #forward}'s, with only those rows decoded.
+     */
+    public NDArray lastLogits(NDArray input) {
+        if (config.type() != ModelType.TRANSFORMER) {
+            throw new UnsupportedOperationException("lastLogits reads a context window: the Transformer's way to step");
+        }
+        return TransformerLayers.lastLogits(config, parameters, input);
+    }
+
+    /**
      * The state after reading {@code input} (inference: no dropout), without the decoder's logits: what a prompt
      * needs before generation. Same shapes and ownership as the state {@link #forward} returns.
      */
     public NDList advance(NDArray input, NDList state) {
+        if (!config.type().isRecurrent()) {
+            throw new UnsupportedOperationException("the Transformer has no state to advance: it reads its context anew");
+        }
         return recurrent(input, state, false).subNDList(1);
     }
 
@@ -215,6 +248,7 @@ public final class RnnLanguageModel implements AutoCloseable {
                     config.dropout(), training, false, false);
             case GRU -> emb.getNDArrayInternal().gru(emb, state.head(), rnnWeights, true, config.nlayers(),
                     config.dropout(), training, false, false);
+            case TRANSFORMER -> throw new IllegalStateException("the Transformer is not recurrent");
             case RNN_TANH, RNN_RELU -> emb.getNDArrayInternal().rnn(emb, state.head(), rnnWeights, true,
                     config.nlayers(), config.type() == ModelType.RNN_TANH ? RNN.Activation.TANH : RNN.Activation.RELU,
                     config.dropout(), training, false, false);

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param cuda        train on a CUDA GPU
  * @param logInterval report interval in batches
  * @param dryRun      one batch of training and of each evaluation, one epoch, nothing saved: checks data and model
+ * @param nhead       attention heads per encoder layer of the Transformer (must divide emsize)
  * @param useOptimizer AdamW instead of plain SGD (the reference's {@code --use-optimizer})
  */
 public record TrainConfig(
@@ -46,6 +47,7 @@ public record TrainConfig(
         boolean cuda,
         int logInterval,
         boolean dryRun,
+        int nhead,
         boolean useOptimizer) {
 
     public static final int EVAL_BATCH_SIZE = 10;
@@ -78,7 +80,14 @@ public record TrainConfig(
         for (Hyperparameter<TrainConfig, Builder, ?> h : TrainOptions.ALL) {
             h.problem(this).ifPresent(message -> p.put(h.name(), message));
         }
-        if (tied && emsize != nhid) {
+        if (model == ModelType.TRANSFORMER) {
+            if (nhead > 0 && emsize > 0 && emsize % nhead != 0) {
+                p.put("nhead", ModelConfig.nheadProblem(emsize, nhead).substring("nhead: ".length()));
+            }
+            if (tied) {
+                p.put("tied", ModelConfig.TIED_TRANSFORMER);
+            }
+        } else if (tied && emsize != nhid) {
             p.put("tied", "when using the tied flag, nhid must be equal to emsize (emsize=" + emsize + ", nhid=" + nhid + ")");
         }
         return p;
@@ -96,7 +105,7 @@ public record TrainConfig(
     }
 
     public ModelConfig modelConfig(int vocabSize) {
-        return new ModelConfig(model, vocabSize, emsize, nhid, nlayers, (float) dropout, tied);
+        return new ModelConfig(model, vocabSize, emsize, nhid, nlayers, (float) dropout, tied, nhead);
     }
 
     /**
@@ -130,6 +139,7 @@ public record TrainConfig(
         private boolean cuda;
         private int logInterval;
         private boolean dryRun;
+        private int nhead;
         private boolean useOptimizer;
 
         private Builder() {
@@ -221,6 +231,11 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder nhead(int v) {
+            nhead = v;
+            return this;
+        }
+
         public Builder useOptimizer(boolean v) {
             useOptimizer = v;
             return this;
@@ -228,7 +243,7 @@ public record TrainConfig(
 
         public TrainConfig build() {
             return new TrainConfig(model, emsize, nhid, nlayers, lr, clip, epochs, batchSize, bptt, dropout, decay, tied,
-                    seed, cuda, logInterval, dryRun, useOptimizer);
+                    seed, cuda, logInterval, dryRun, nhead, useOptimizer);
         }
     }
 }

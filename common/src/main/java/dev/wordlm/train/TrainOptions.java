@@ -1,5 +1,6 @@
 package dev.wordlm.train;
 
+import dev.wordlm.model.ModelConfig;
 import dev.wordlm.model.ModelType;
 import dev.wordlm.options.Bounds;
 import dev.wordlm.options.Hyperparameter;
@@ -76,6 +77,11 @@ public final class TrainOptions {
             "verify the data and the model: one batch of training and of evaluation, one epoch, nothing saved")
             .alsoSpelled("--dry_run").mayChangeOnResume();
 
+    public static final Hyperparameter<TrainConfig, TrainConfig.Builder, Integer> NHEAD = Hyperparameter.of("nhead",
+            ValueKind.INT, ModelConfig.DEFAULT_NHEAD, TrainConfig::nhead, TrainConfig.Builder::nhead,
+            "the number of heads in the encoder of the Transformer model (must divide emsize; ignored by the RNNs)")
+            .within(Bounds.between(1, 1024));
+
     /**
      * The reference's {@code --use-optimizer}: {@code torch.optim.AdamW(model.parameters(), lr=args.lr)}, so at the
      * same lr (whose default is SGD's 20) and never annealed: the reference divides only its SGD step's lr.
@@ -87,7 +93,7 @@ public final class TrainOptions {
 
     /** In the reference's order of flags. */
     public static final List<Hyperparameter<TrainConfig, TrainConfig.Builder, ?>> ALL = List.of(MODEL, EMSIZE, NHID,
-            NLAYERS, LR, CLIP, EPOCHS, BATCH_SIZE, BPTT, DROPOUT, DECAY, TIED, SEED, CUDA, LOG_INTERVAL, DRY_RUN,
+            NLAYERS, LR, CLIP, EPOCHS, BATCH_SIZE, BPTT, DROPOUT, DECAY, TIED, SEED, CUDA, LOG_INTERVAL, DRY_RUN, NHEAD,
             USE_OPTIMIZER);
 
     private TrainOptions() {

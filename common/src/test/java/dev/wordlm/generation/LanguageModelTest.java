@@ -29,10 +29,14 @@ class LanguageModelTest {
 
     @BeforeAll
     static void train() {
+        train(TrainConfig.builder().size(24).epochs(4).dropout(0).seed(1).logInterval(1000).build());
+    }
+
+    /** Trains the checkpoint every test reads (a subclass hides {@link #train()} to test another model type). */
+    static void train(TrainConfig config) {
         corpus = Corpus.load(new SampleCorpus(15, 3, 20_000, 2_000, 2_000, 4).writeTo(dir.resolve("data")));
         checkpoint = dir.resolve("m.wlm");
-        trained = new Trainer(TrainConfig.builder().size(24).epochs(4).dropout(0).seed(1).logInterval(1000).build(),
-                corpus, checkpoint, null, null, null).train();
+        trained = new Trainer(config, corpus, checkpoint, null, null, null).train();
     }
 
     static List<String> words(LanguageModel lm, GenerationRequest r) {

@@ -20,14 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Back-propagation through the fused ops agrees with central finite differences, in float64. */
+/**
+ * Back-propagation through the fused ops (and through the Transformer's attention, feed-forward and layer norms)
+ * agrees with central finite differences, in float64.
+ */
 class GradientCheckTest {
     static final long[] INPUT = {1, 4, 2, 0, 3, 5, 2, 1}; // (T=4, B=2)
     static final long[] TARGET = {4, 2, 0, 3, 5, 1, 1, 0};
 
     static RnnLanguageModel tinyModel(NDManager m, ModelType type, boolean tied) {
         Engines.pytorch().setRandomSeed(42);
-        ModelConfig c = new ModelConfig(type, 6, 3, 3, 2, 0f, tied);
+        // the Transformer's two heads need an even emsize; nhid 5 keeps its feed-forward a different size
+        ModelConfig c = type == ModelType.TRANSFORMER ? new ModelConfig(type, 6, 4, 5, 2, 0f, tied, 2)
+                : new ModelConfig(type, 6, 3, 3, 2, 0f, tied);
         RnnLanguageModel f32 = RnnLanguageModel.initialize(c, m, Device.cpu());
         Map<String, NDArray> f64 = new LinkedHashMap<>();
         NDManager owner = m.newSubManager();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The model learns, not just lowers its loss: on text from a Markov chain whose entropy rate H is known exactly,
@@ -54,15 +55,38 @@ class LearnsTheSourceTest {
     @ParameterizedTest(name = "{0} seed {2}")
     @MethodSource("runs")
     void reachesTheOptimalPerplexity(ModelType type, int epochs, long seed) {
+        assertNearTheOptimum(TrainConfig.builder().model(type).size(32).nlayers(1).lr(0.5).epochs(epochs).batchSize(5)
+                .dropout(0).seed(seed).logInterval(1000).build());
+    }
+
+    /**
+     * The Transformer reads each bptt chunk afresh, but on a first-order chain the word itself is all the context a
+     * prediction needs, so its optimum is the same exp(H). Plain SGD brings it there more slowly than the RNNs: after
+     * 8 epochs at lr 1 (1×32, two heads) seeds 1111, 1 and 2 end at 1.030, 1.032 and 1.034 × exp(H), still falling,
+     * so its margin is 5%: 1.6 points above the worst seed, which last-bit differences cannot close (the RNNs' runs
+     * agree to four digits across thread counts). Each run costs minutes on two cores: two seeds.
+     */
+    @ParameterizedTest(name = "Transformer seed {0}")
+    @ValueSource(longs = {1111L, 1L})
+    void transformerReachesTheOptimalPerplexity(long seed) {
+        assertNearTheOptimum(TrainConfig.builder().model(ModelType.TRANSFORMER).size(32).nhead(2).nlayers(1).lr(1)
+                .epochs(8).batchSize(5).dropout(0).seed(seed).logInterval(1000).build(), 1.05);
+    }
+
+    private static void assertNearTheOptimum(TrainConfig config) {
+        assertNearTheOptimum(config, 1.03);
+    }
+
+    private static void assertNearTheOptimum(TrainConfig config, double margin) {
+        ModelType type = config.model();
+        long seed = config.seed();
         double optimum = source.optimalPerplexity();
-        TrainConfig config = TrainConfig.builder().model(type).size(32).nlayers(1).lr(0.5).epochs(epochs).batchSize(5)
-                .dropout(0).seed(seed).logInterval(1000).build();
         TrainingResult result = new Trainer(config, corpus, dir.resolve(type + "-" + seed + ".wlm"), null, null, null).train();
         double ppl = result.testPerplexity();
         System.out.printf("%s seed %d: test ppl %.4f, optimum exp(H) %.4f, ratio %.4f%n", type, seed, ppl, optimum,
                 ppl / optimum);
-        assertTrue(ppl < optimum * 1.03, type + " seed " + seed + ": test ppl " + ppl + " should be within 3% of the optimum "
-                + optimum);
+        assertTrue(ppl < optimum * margin, type + " seed " + seed + ": test ppl " + ppl + " should be within "
+                + Math.round((margin - 1) * 100) + "% of the optimum " + optimum);
         assertTrue(ppl > optimum * 0.97, type + " seed " + seed + ": test ppl " + ppl + " cannot beat the optimum " + optimum);
     }
 }

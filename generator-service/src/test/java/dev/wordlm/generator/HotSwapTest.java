@@ -133,6 +133,34 @@ class HotSwapTest {
                 smallSwapMillis, load.requests.get(), load.failures.get(), (streamEnded - swappedAt) / 1e6);
     }
 
+    /** A Transformer checkpoint swaps in like an RNN's and serves POST, SSE and scoring; an LSTM swaps back in. */
+    @Test
+    void aTransformerCheckpointIsServedAndSwappedLikeTheRnns() {
+        FakeTrainer trainer = FakeTrainer.instance();
+        CheckpointRecord transformer = trainer.publish(UUID.randomUUID(), 1, 90.0,
+                TestCheckpoints.untrainedTransformer(work, 41));
+        awaitServed(transformer.id(), CheckpointEventPublisher.publish(transformer, trainer.eventJson(transformer)));
+        List<String> words = given().contentType(ContentType.JSON).body(Map.of("words", 25, "seed", 3))
+                .post("/generate").then().statusCode(200).body("count", equalTo(25))
+                .header("X-Model-Checkpoint", transformer.id().toString()).extract().jsonPath().getList("words");
+        assertEquals(25, words.size());
+        // the same seed gives the same words again
+        assertEquals(words, given().contentType(ContentType.JSON).body(Map.of("words", 25, "seed", 3))
+                .post("/generate").then().statusCode(200).extract().jsonPath().getList("words"));
+        SseClient.Result stream = SseClient.read(base.resolve("/generate/stream?words=40&seed=2"), e -> { });
+        assertEquals(200, stream.status());
+        assertEquals(40, stream.named("word").size());
+        assertTrue(stream.named("done").get(0).data().contains(transformer.id().toString()));
+        given().contentType(ContentType.TEXT).body(String.join(" ", stream.named("word").stream()
+                        .map(dev.wordlm.testing.SseParser.Event::data).toList()).replace("<eos>", "\n") + "\n")
+                .post("/api/score").then().statusCode(200).body("tokens", org.hamcrest.Matchers.greaterThan(30));
+
+        CheckpointRecord lstm = trainer.publish(UUID.randomUUID(), 1, 80.0, TestCheckpoints.untrained(work, 42));
+        awaitServed(lstm.id(), CheckpointEventPublisher.publish(lstm, trainer.eventJson(lstm)));
+        given().multiPart("words", "5").post("/generate").then().statusCode(200)
+                .header("X-Model-Checkpoint", lstm.id().toString());
+    }
+
     @Test
     void theServedCheckpointIsHeldAtTheTrainerAndReleasedWhenReplaced() {
         FakeTrainer trainer = FakeTrainer.instance();

@@ -8,6 +8,7 @@ import dev.wordlm.corpus.SampleCorpus;
 import dev.wordlm.corpus.Vocabulary;
 import dev.wordlm.engine.Engines;
 import dev.wordlm.model.ModelConfig;
+import dev.wordlm.model.ModelType;
 import dev.wordlm.model.RnnLanguageModel;
 import dev.wordlm.train.TrainConfig;
 import dev.wordlm.train.Trainer;
@@ -46,6 +47,16 @@ public final class TestCheckpoints {
         return untrained(dir, corpus.vocabulary(), 16, 16, 1, seed);
     }
 
+    /** An untrained tiny Transformer (one layer, 16 wide, two heads) over the sample corpus' vocabulary. */
+    public static byte[] untrainedTransformer(Path dir, long seed) {
+        Corpus corpus = sampleCorpus(dir);
+        Engines.pytorch().setRandomSeed((int) seed);
+        TrainConfig training = TrainConfig.builder().model(ModelType.TRANSFORMER).emsize(16).nhid(32).nlayers(1)
+                .nhead(2).bptt(10).epochs(1).dropout(0).seed(seed).build();
+        return save(dir.resolve("untrained-transformer-" + seed + Checkpoint.FILE_EXTENSION), training,
+                corpus.vocabulary());
+    }
+
     /** An untrained model of the reference's default size: 10000 words, LSTM 2 x 200 (about 18.6 MB). */
     public static byte[] ptbSized(Path dir, long seed) {
         List<String> words = new ArrayList<>();
@@ -60,8 +71,12 @@ public final class TestCheckpoints {
         Engines.pytorch().setRandomSeed((int) seed);
         TrainConfig training = TrainConfig.builder().emsize(emsize).nhid(nhid).nlayers(nlayers).epochs(1).dropout(0)
                 .seed(seed).build();
+        return save(dir.resolve("untrained-" + vocabulary.size() + "-" + seed + Checkpoint.FILE_EXTENSION), training,
+                vocabulary);
+    }
+
+    private static byte[] save(Path save, TrainConfig training, Vocabulary vocabulary) {
         ModelConfig config = training.modelConfig(vocabulary.size());
-        Path save = dir.resolve("untrained-" + vocabulary.size() + "-" + seed + Checkpoint.FILE_EXTENSION);
         try (NDManager root = NDManager.newBaseManager(Device.cpu());
              RnnLanguageModel model = RnnLanguageModel.initialize(config, root, Device.cpu())) {
             Checkpoint.save(save, model, training, vocabulary, 0, 20.0, Math.log(vocabulary.size()),

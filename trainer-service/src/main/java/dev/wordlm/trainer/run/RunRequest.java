@@ -1,5 +1,6 @@
 package dev.wordlm.trainer.run;
 
+import dev.wordlm.model.ModelType;
 import dev.wordlm.options.OptionValues;
 import dev.wordlm.problem.Echo;
 import dev.wordlm.train.TrainConfig;
@@ -15,8 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * ({@link TrainOptions}, which also fills in this schema's defaults, ranges and descriptions:
  * {@link dev.wordlm.trainer.api.HyperparameterSchemas}); any left out take the default. Each field has one
  * spelling (the CLI's {@code --batch_size} is {@code batchSize} here): a second spelling would let a body carry two
- * values for one field. The model type is spelled exactly as listed. A component named as a hyperparameter is one:
- * no field-by-field copy.
+ * values for one field. The model type is spelled exactly as listed (or, for the Transformer, as the reference spells it). A component named as a hyperparameter is one:
+ * no field-by-field copy. The model type is also accepted as the reference spells its {@code --model Transformer}.
  */
 @ValidRunRequest
 @Schema(description = "A training run to queue. Omitted hyperparameters take the defaults of `lm train`.")
@@ -40,14 +41,17 @@ public record RunRequest(
         Integer logInterval,
         @Schema(description = "Train on a CUDA GPU; omitted: as the service's wordlm.device says") Boolean cuda,
         Boolean dryRun,
+        Integer nhead,
         Boolean useOptimizer) {
 
     /** What is wrong with the hyperparameters, by field, with the CLI's messages. */
     public Map<String, String> problems() {
         Map<String, String> problems = new LinkedHashMap<>();
-        if (model != null && !TrainOptions.MODEL.kind().choices().contains(model)) {
+        if (model != null && !TrainOptions.MODEL.kind().choices().contains(model)
+                && !ModelType.TRANSFORMER.referenceName().equals(model)) {
             problems.put(TrainOptions.MODEL.name(), "must be one of " + String.join(", ",
-                    TrainOptions.MODEL.kind().choices()) + " (spelled exactly so), got " + Echo.of(model));
+                    TrainOptions.MODEL.kind().choices()) + " (spelled exactly so, or " + ModelType.TRANSFORMER.referenceName()
+                    + " as the reference spells it), got " + Echo.of(model));
         }
         TrainConfig config = TrainOptions.fromValues(OptionValues.of(this), problems).build();
         config.problems().forEach(problems::putIfAbsent);
