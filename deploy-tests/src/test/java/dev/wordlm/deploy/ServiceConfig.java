@@ -12,12 +12,13 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * A service's configuration contract: the keys of its application.properties. Quarkus reads each
- * key from an environment variable named by upper-casing it and replacing every other character
- * with '_' (wordlm.data-root -> WORDLM_DATA_ROOT); a deployment may only set variables that map to
- * a key, or it configures nothing (a typo would be silently ignored at run time).
+ * A service's configuration contract: the keys of its application.properties and of its {@code @ConfigMapping}
+ * interfaces (where each {@code wordlm.*} default is defined, once). Quarkus reads each key from an environment
+ * variable named by upper-casing it and replacing every other character with '_' (wordlm.data-root ->
+ * WORDLM_DATA_ROOT); a deployment may only set variables that map to a key, or it configures nothing (a typo would
+ * be silently ignored at run time).
  */
-record ServiceConfig(String service, Properties properties) {
+record ServiceConfig(String service, Properties properties, Set<String> mappedKeys) {
 
     /** Variables read by the JVM launcher, DJL, PyTorch and glibc's malloc rather than by Quarkus. */
     static final Set<String> RUNTIME_ENV = Set.of(
@@ -30,6 +31,11 @@ record ServiceConfig(String service, Properties properties) {
     /** Further variables an image itself may set for its OS and JRE. */
     static final Set<String> IMAGE_ENV = Set.of("LANG", "JAVA_HOME", "PATH");
 
+    /** The configuration mappings each service reads: its own and those of service-auth. */
+    private static final List<String> SHARED_MAPPINGS = List.of(
+            "service-auth/src/main/java/dev/wordlm/auth/AuthConfig.java",
+            "service-auth/src/main/java/dev/wordlm/problem/HttpLimits.java");
+
     static final ServiceConfig TRAINER = load("trainer-service");
     static final ServiceConfig GENERATOR = load("generator-service");
 
@@ -40,7 +46,15 @@ record ServiceConfig(String service, Properties properties) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ServiceConfig(service, p);
+        List<String> mappings = new java.util.ArrayList<>(SHARED_MAPPINGS);
+        mappings.add(switch (service) {
+            case "trainer-service" -> "trainer-service/src/main/java/dev/wordlm/trainer/config/TrainerSettings.java";
+            case "generator-service" -> "generator-service/src/main/java/dev/wordlm/generator/config/GeneratorConfig.java";
+            default -> throw new IllegalArgumentException("not a service: " + service);
+        });
+        Set<String> keys = new TreeSet<>();
+        mappings.forEach(file -> keys.addAll(ConfigMappingKeys.of(Repo.read(file))));
+        return new ServiceConfig(service, p, keys);
     }
 
     static ServiceConfig of(String service) {
@@ -58,8 +72,10 @@ record ServiceConfig(String service, Properties properties) {
     }
 
     Set<String> envNames() {
-        return properties.stringPropertyNames().stream().map(ServiceConfig::envNameOf)
+        Set<String> names = properties.stringPropertyNames().stream().map(ServiceConfig::envNameOf)
                 .collect(Collectors.toCollection(TreeSet::new));
+        mappedKeys.forEach(k -> names.add(envNameOf(k)));
+        return names;
     }
 
     int httpPort() {
@@ -82,8 +98,8 @@ record ServiceConfig(String service, Properties properties) {
     void assertEnvKnown(Collection<String> names, boolean imageLevel, String where) {
         List<String> unknown = unknownEnv(names, imageLevel);
         if (!unknown.isEmpty()) {
-            throw new AssertionError(where + " sets " + unknown + ", which map to no key of "
-                    + service + "/src/main/resources/application.properties " + envNames());
+            throw new AssertionError(where + " sets " + unknown + ", which map to no key of " + service
+                    + " (its application.properties and configuration mappings) " + envNames());
         }
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrokerOutageIT {
     private static final String TRAINER = SystemIT.TRAINER;
     private static final String GENERATOR = SystemIT.GENERATOR;
-    private static final int EPOCHS = 20;
+    private static final int EPOCHS = 40;
     private static final Duration OUTAGE = Duration.ofSeconds(10);
 
     @RegisterExtension
