@@ -61,7 +61,7 @@ class HostileInputIT {
         List<Field> run = List.of(
                 new Field("name", Kind.STRING, "\"n\"", List.of("\"" + "n".repeat(201) + "\"", HUGE)),
                 new Field("dataset", Kind.STRING, "\"sample\"", List.of("\"../../etc\"", "\"no-such\"", "\"\"", HUGE)),
-                new Field("model", Kind.ENUM, "\"LSTM\"", List.of("\"lstm\"", "\"TRANSFORMER\"", "\"LSTM \"")),
+                new Field("model", Kind.ENUM, "\"LSTM\"", List.of("\"lstm\"", "\"transformer\"", "\"CNN\"", "\"LSTM \"")),
                 new Field("emsize", Kind.INT, "8", List.of("0", "8193", "-1")),
                 new Field("nhid", Kind.INT, "8", List.of("0", "8193")),
                 new Field("nlayers", Kind.INT, "1", List.of("0", "17")),
