@@ -2,13 +2,13 @@ package dev.wordlm.trainer.checkpoint;
 
 import dev.wordlm.checkpoint.Checkpoint;
 import dev.wordlm.checkpoint.CheckpointException;
-import dev.wordlm.events.CheckpointReady;
 import dev.wordlm.events.RunStatus;
 import dev.wordlm.events.RunStatusChanged;
 import dev.wordlm.events.Topics;
 import dev.wordlm.problem.ProblemException;
 import dev.wordlm.trainer.json.JsonCodec;
 import dev.wordlm.trainer.outbox.Outbox;
+import dev.wordlm.trainer.retention.Tree;
 import dev.wordlm.trainer.run.TrainingRun;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,10 +59,10 @@ public class CheckpointImport {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
             return QuarkusTransaction.requiringNew().call(() -> record(runId, checkpointId, name, info, target));
         } catch (IOException e) {
-            removeQuietly(dir);
+            Tree.delete(dir); // what it cannot remove, the retention sweep does
             throw new UncheckedIOException("cannot store an imported checkpoint", e);
         } catch (RuntimeException e) {
-            removeQuietly(dir);
+            Tree.delete(dir); // what it cannot remove, the retention sweep does
             throw e;
         }
     }
@@ -114,20 +114,7 @@ public class CheckpointImport {
 
         outbox.append(Topics.RUN_STATUS, runId, RunStatusChanged.of(runId, RunStatus.COMPLETED,
                 "imported: checkpoint " + checkpointId + " (epoch " + info.epoch() + ")", now));
-        outbox.append(Topics.CHECKPOINTS, runId, CheckpointReady.of(runId, checkpointId, info.epoch(),
-                Math.exp(info.validLoss()), info.sha256(), info.sizeBytes(), views.downloadUrl(checkpointId),
-                info.model(), now));
+        outbox.append(Topics.CHECKPOINTS, runId, views.announcement(c, info.model()));
         return c;
-    }
-
-    private static void removeQuietly(Path dir) {
-        try (var entries = Files.list(dir)) {
-            for (Path p : entries.toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // the retention sweep removes a run directory without a run
-        }
     }
 }

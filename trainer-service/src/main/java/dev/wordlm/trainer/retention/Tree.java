@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removing a directory tree. */
-final class Tree {
+public final class Tree {
     private Tree() {
     }
 
     /** Deletes {@code dir} and everything in it; true when nothing of it is left. */
-    static boolean delete(Path dir) {
+    public static boolean delete(Path dir) {
         if (!Files.exists(dir)) {
             return true;
         }

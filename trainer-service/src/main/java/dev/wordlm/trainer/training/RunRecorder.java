@@ -114,8 +114,7 @@ public class RunRecorder {
         c.modelJson = json.write(model);
         c.createdAt = now;
         c.persist();
-        CheckpointReady event = CheckpointReady.of(id, checkpointId, saved.epoch(), Math.exp(saved.validLoss()),
-                saved.sha256(), saved.sizeBytes(), checkpointViews.downloadUrl(checkpointId), model, now);
+        CheckpointReady event = checkpointViews.announcement(c, model);
         outbox.append(Topics.CHECKPOINTS, id, event);
         return event;
     }
